@@ -1,0 +1,56 @@
+package org.quantbench.engine;
+
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
+import org.quantbench.tensor.RowDecoders;
+import org.quantbench.tensor.WeightTensor;
+
+/**
+ * A linear layer over a stored tensor of any {@link org.quantbench.tensor.DType}, left where it was mapped. Each
+ * task widens a tile of 16 rows x one K-block to float once and reuses it for every token of the block.
+ */
+public final class DenseLinear implements Linear {
+    static final int CHUNK_ROWS = 16;
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * MatmulKernels.K_BLOCK]);
+
+    private final WeightTensor weight;
+
+    public DenseLinear(WeightTensor weight) {
+        this.weight = weight;
+    }
+
+    public WeightTensor weight() { return weight; }
+
+    @Override
+    public int inFeatures() { return weight.cols(); }
+
+    @Override
+    public int outFeatures() { return weight.rows(); }
+
+    @Override
+    public long residentBytes() { return weight.data().byteSize(); }
+
+    @Override
+    public String format() { return weight.dtype().name(); }
+
+    @Override
+    public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
+        int rows = weight.rows();
+        int cols = weight.cols();
+        int chunks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        pool.forEach(chunks, c -> {
+            int o0 = c * CHUNK_ROWS;
+            int n = Math.min(CHUNK_ROWS, rows - o0);
+            float[] tile = TILE.get();
+            for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
+                int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
+                long colOffset = weight.dtype().bytesFor(kb);
+                for (int r = 0; r < n; r++) {
+                    RowDecoders.decode(weight.dtype(), weight.data(), (o0 + r) * weight.rowBytes() + colOffset,
+                            tile, r * MatmulKernels.K_BLOCK, len);
+                }
+                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, out, rows, o0, kb == 0);
+            }
+        });
+    }
+}

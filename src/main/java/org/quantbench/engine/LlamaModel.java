@@ -1,0 +1,98 @@
+package org.quantbench.engine;
+
+import org.quantbench.model.Checkpoint;
+import org.quantbench.model.ModelConfig;
+import org.quantbench.model.TensorNames;
+import org.quantbench.tensor.WeightTensor;
+
+/** A Llama-family decoder assembled from a checkpoint: its linears (through a {@link LinearFactory}) and norms. */
+public final class LlamaModel {
+
+    /** One decoder layer. Biases are null when the architecture has none. */
+    public record Layer(float[] attnNorm, Linear wq, Linear wk, Linear wv, Linear wo,
+                        float[] qBias, float[] kBias, float[] vBias,
+                        float[] ffnNorm, Linear gate, Linear up, Linear down) {
+    }
+
+    private final ModelConfig config;
+    private final WeightTensor embedding;
+    private final Layer[] layers;
+    private final float[] outputNorm;
+    private final Linear output;
+
+    private LlamaModel(ModelConfig config, WeightTensor embedding, Layer[] layers, float[] outputNorm, Linear output) {
+        this.config = config;
+        this.embedding = embedding;
+        this.layers = layers;
+        this.outputNorm = outputNorm;
+        this.output = output;
+    }
+
+    public static LlamaModel load(Checkpoint checkpoint) {
+        return load(checkpoint, LinearFactory.STORED);
+    }
+
+    public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory) {
+        ModelConfig c = checkpoint.config();
+        Layer[] layers = new Layer[c.nLayers()];
+        for (int l = 0; l < c.nLayers(); l++) {
+            layers[l] = new Layer(
+                    vector(checkpoint, TensorNames.attnNorm(l), c.dim()),
+                    linear(checkpoint, factory, TensorNames.attnQ(l)),
+                    linear(checkpoint, factory, TensorNames.attnK(l)),
+                    linear(checkpoint, factory, TensorNames.attnV(l)),
+                    linear(checkpoint, factory, TensorNames.attnOutput(l)),
+                    c.qkvBias() ? vector(checkpoint, TensorNames.attnQBias(l), c.qDim()) : null,
+                    c.qkvBias() ? vector(checkpoint, TensorNames.attnKBias(l), c.kvDim()) : null,
+                    c.qkvBias() ? vector(checkpoint, TensorNames.attnVBias(l), c.kvDim()) : null,
+                    vector(checkpoint, TensorNames.ffnNorm(l), c.dim()),
+                    linear(checkpoint, factory, TensorNames.ffnGate(l)),
+                    linear(checkpoint, factory, TensorNames.ffnUp(l)),
+                    linear(checkpoint, factory, TensorNames.ffnDown(l)));
+        }
+        WeightTensor embedding = checkpoint.tensor(TensorNames.TOKEN_EMBD);
+        Linear output = c.tiedEmbeddings()
+                ? factory.create(TensorNames.OUTPUT, embedding)
+                : linear(checkpoint, factory, TensorNames.OUTPUT);
+        return new LlamaModel(c, embedding, layers, vector(checkpoint, TensorNames.OUTPUT_NORM, c.dim()), output);
+    }
+
+    private static Linear linear(Checkpoint checkpoint, LinearFactory factory, String name) {
+        return factory.create(name, checkpoint.tensor(name));
+    }
+
+    private static float[] vector(Checkpoint checkpoint, String name, int length) {
+        WeightTensor t = checkpoint.tensor(name);
+        if (t.elements() != length) {
+            throw new IllegalArgumentException(name + " has " + t.elements() + " elements, expected " + length);
+        }
+        return t.toFloatArray();
+    }
+
+    public ModelConfig config() { return config; }
+
+    public WeightTensor embedding() { return embedding; }
+
+    public Layer layer(int i) { return layers[i]; }
+
+    public float[] outputNorm() { return outputNorm; }
+
+    public Linear output() { return output; }
+
+    /** Bytes of all weights as held in memory: linears, embedding, norms. */
+    public long residentWeightBytes() {
+        long bytes = embedding.data().byteSize() + 4L * outputNorm.length;
+        if (!config.tiedEmbeddings()) {
+            bytes += output.residentBytes();
+        }
+        for (Layer l : layers) {
+            bytes += l.wq.residentBytes() + l.wk.residentBytes() + l.wv.residentBytes() + l.wo.residentBytes()
+                    + l.gate.residentBytes() + l.up.residentBytes() + l.down.residentBytes()
+                    + 4L * (l.attnNorm.length + l.ffnNorm.length);
+            if (l.qBias != null) {
+                bytes += 4L * (l.qBias.length + l.kBias.length + l.vBias.length);
+            }
+        }
+        return bytes;
+    }
+}

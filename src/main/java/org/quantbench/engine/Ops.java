@@ -1,0 +1,67 @@
+package org.quantbench.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.tensor.VectorSupport;
+
+/** The element-wise steps of the forward pass. */
+final class Ops {
+    private static final VectorSpecies<Float> S = VectorSupport.floatSpecies();
+
+    private Ops() {}
+
+    static void rmsNorm(float[] in, float[] weight, float[] out, int tokens, int dim, float eps) {
+        rmsNorm(in, 0, weight, out, tokens, dim, eps);
+    }
+
+    /** {@code out[t] = weight * in[inOff + t] / rms(in[inOff + t])} for each token row; out starts at 0. */
+    static void rmsNorm(float[] in, int inOff, float[] weight, float[] out, int tokens, int dim, float eps) {
+        for (int t = 0; t < tokens; t++) {
+            int o = inOff + t * dim;
+            float ss = 0f;
+            for (int i = 0; i < dim; i++) {
+                ss += in[o + i] * in[o + i];
+            }
+            float scale = (float) (1.0 / Math.sqrt(ss / dim + eps));
+            for (int i = 0; i < dim; i++) {
+                out[t * dim + i] = weight[i] * (scale * in[o + i]);
+            }
+        }
+    }
+
+    static void addBias(float[] v, float[] bias, int tokens) {
+        for (int t = 0; t < tokens; t++) {
+            for (int i = 0; i < bias.length; i++) {
+                v[t * bias.length + i] += bias[i];
+            }
+        }
+    }
+
+    static void addInPlace(float[] acc, float[] add, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[i] += add[i];
+        }
+    }
+
+    /** {@code gate = silu(gate) * up}. */
+    static void swiglu(float[] gate, float[] up, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    /** {@code y[yOff..+n) += a * x[xOff..+n)}. */
+    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        if (VectorSupport.enabled()) {
+            FloatVector av = FloatVector.broadcast(S, a);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+}

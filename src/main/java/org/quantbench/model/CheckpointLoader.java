@@ -1,0 +1,40 @@
+package org.quantbench.model;
+
+import org.quantbench.model.llama2c.Llama2cCheckpoint;
+import org.quantbench.tensor.FileFormatException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens any supported checkpoint, telling the format from the path and the file's magic bytes. */
+public final class CheckpointLoader {
+    private CheckpointLoader() {}
+
+    /**
+     * @param model     a HF folder, a .gguf file or a llama2.c .bin
+     * @param tokenizer a separate tokenizer file where the format needs one (llama2.c), or null
+     */
+    public static Checkpoint open(Path model, Path tokenizer) {
+        if (!Files.exists(model)) {
+            throw new FileFormatException(model, "path", "does not exist");
+        }
+        if (Files.isDirectory(model)) {
+            throw new FileFormatException(model, "path", "HF folders are not supported yet");
+        }
+        if (startsWith(model, "GGUF")) {
+            throw new FileFormatException(model, "path", "GGUF is not supported yet");
+        }
+        return Llama2cCheckpoint.open(model, tokenizer);
+    }
+
+    private static boolean startsWith(Path file, String magic) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(magic.length());
+            return new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).equals(magic);
+        } catch (IOException e) {
+            throw new FileFormatException(file, "file", "cannot be read: " + e.getMessage(), e);
+        }
+    }
+}
