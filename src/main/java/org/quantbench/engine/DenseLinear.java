@@ -1,6 +1,7 @@
 package org.quantbench.engine;
 
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.GemvKernels;
 import org.quantbench.tensor.MatmulKernels;
 import org.quantbench.tensor.RowDecoders;
 import org.quantbench.tensor.WeightTensor;
@@ -38,6 +39,11 @@ public final class DenseLinear implements Linear {
         int rows = weight.rows();
         int cols = weight.cols();
         int chunks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        if (tokens == 1 && GemvKernels.supports(weight.dtype())) {
+            pool.forEach(chunks, c -> GemvKernels.gemv(weight.dtype(), weight.data(), weight.rowBytes(), c * CHUNK_ROWS,
+                    Math.min(CHUNK_ROWS, rows - c * CHUNK_ROWS), in, cols, out));
+            return;
+        }
         pool.forEach(chunks, c -> {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
