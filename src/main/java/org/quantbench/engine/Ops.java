@@ -6,7 +6,7 @@ import org.quantbench.tensor.VectorSupport;
 
 /** The element-wise steps of the forward pass. */
 final class Ops {
-    private static final VectorSpecies<Float> S = VectorSupport.floatSpecies();
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
 
     private Ops() {}
 

@@ -16,9 +16,9 @@ import java.nio.ByteOrder;
  * bit for bit.
  */
 public final class GemvKernels {
-    private static final VectorSpecies<Float> S = VectorSupport.floatSpecies();
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
     private static final int L = S.length();
-    private static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, S.vectorBitSize() / 2)));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 

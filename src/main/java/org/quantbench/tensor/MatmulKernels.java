@@ -14,7 +14,7 @@ public final class MatmulKernels {
     /** Columns per K-block: a 16-row weight tile of this width stays in L1 while tokens stream past it. */
     public static final int K_BLOCK = 512;
 
-    private static final VectorSpecies<Float> S = VectorSupport.floatSpecies();
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
     private static final int L = S.length();
 
     private MatmulKernels() {}
