@@ -39,12 +39,13 @@ public final class DenseLinear implements Linear {
         int rows = weight.rows();
         int cols = weight.cols();
         int chunks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        long work = (long) CHUNK_ROWS * cols * tokens;
         if (tokens == 1 && GemvKernels.supports(weight.dtype())) {
-            pool.forEach(chunks, c -> GemvKernels.gemv(weight.dtype(), weight.data(), weight.rowBytes(), c * CHUNK_ROWS,
+            pool.forEach(chunks, work, c -> GemvKernels.gemv(weight.dtype(), weight.data(), weight.rowBytes(), c * CHUNK_ROWS,
                     Math.min(CHUNK_ROWS, rows - c * CHUNK_ROWS), in, cols, out));
             return;
         }
-        pool.forEach(chunks, c -> {
+        pool.forEach(chunks, work, c -> {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
             float[] tile = TILE.get();

@@ -159,7 +159,7 @@ public final class InferenceSession {
         float[] keys = cache.keys[layer];
         float[] values = cache.values[layer];
         int start = position;
-        pool.forEach(n * heads, task -> {
+        pool.forEach(n * heads, 2L * headDim * (start + n), task -> {
             int t = task / heads;
             int h = task % heads;
             int qOff = t * c.qDim() + h * headDim;

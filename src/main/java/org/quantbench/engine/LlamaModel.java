@@ -79,20 +79,31 @@ public final class LlamaModel {
 
     public Linear output() { return output; }
 
-    /** Bytes of all weights as held in memory: linears, embedding, norms. */
-    public long residentWeightBytes() {
-        long bytes = embedding.data().byteSize() + 4L * outputNorm.length;
-        if (!config.tiedEmbeddings()) {
-            bytes += output.residentBytes();
-        }
+    /** Bytes a decode step reads: every linear (the classifier included) and the norms; one embedding row is noise. */
+    public long bytesReadPerToken() {
+        long bytes = output.residentBytes() + 4L * outputNorm.length;
         for (Layer l : layers) {
             bytes += l.wq.residentBytes() + l.wk.residentBytes() + l.wv.residentBytes() + l.wo.residentBytes()
                     + l.gate.residentBytes() + l.up.residentBytes() + l.down.residentBytes()
                     + 4L * (l.attnNorm.length + l.ffnNorm.length);
-            if (l.qBias != null) {
-                bytes += 4L * (l.qBias.length + l.kBias.length + l.vBias.length);
-            }
         }
         return bytes;
+    }
+
+    /** Multiply-adds x 2 of the linears for one token, the classifier included (attention excluded). */
+    public long linearFlopsPerToken() {
+        long macs = (long) output.inFeatures() * output.outFeatures();
+        for (Layer l : layers) {
+            for (Linear lin : new Linear[] {l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down}) {
+                macs += (long) lin.inFeatures() * lin.outFeatures();
+            }
+        }
+        return 2 * macs;
+    }
+
+    /** Bytes of all weights as held in memory: linears, embedding (once, when the classifier shares it), norms. */
+    public long residentWeightBytes() {
+        boolean sharesEmbedding = output instanceof DenseLinear d && d.weight() == embedding;
+        return bytesReadPerToken() + (sharesEmbedding ? 0 : embedding.data().byteSize());
     }
 }

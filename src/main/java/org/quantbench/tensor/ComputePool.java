@@ -40,12 +40,24 @@ public final class ComputePool implements AutoCloseable {
 
     public int threads() { return threads; }
 
+    /** Below this many multiply-adds a task costs more to hand to another thread than to run. */
+    static final long MIN_PARALLEL_WORK = 1 << 15;
+
     /** Runs {@code body} for chunk indices [0, chunks); returns when all are done. */
     public void forEach(int chunks, IntConsumer body) {
+        forEach(chunks, Long.MAX_VALUE, body);
+    }
+
+    /**
+     * As {@link #forEach(int, IntConsumer)}, running on the calling thread when the whole job ({@code chunks x
+     * workPerChunk} multiply-adds) is too small to be worth splitting. The result is the same either way.
+     */
+    public void forEach(int chunks, long workPerChunk, IntConsumer body) {
         if (chunks <= 0) {
             return;
         }
-        if (pool == null || chunks == 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+        boolean small = workPerChunk < MIN_PARALLEL_WORK && (long) chunks * workPerChunk < MIN_PARALLEL_WORK;
+        if (pool == null || chunks == 1 || small || java.util.concurrent.ForkJoinTask.getPool() == pool) {
             for (int i = 0; i < chunks; i++) {
                 body.accept(i);
             }
