@@ -26,6 +26,15 @@ final class MergeTable {
         Arrays.fill(keys, EMPTY);
     }
 
+    /** A table of rules given as (left, right, priority, merged) quadruples, the first rule for a pair winning. */
+    static MergeTable fromRules(IntList quadruples) {
+        MergeTable table = new MergeTable(quadruples.size() / 4);
+        for (int i = 0; i + 3 < quadruples.size(); i += 4) {
+            table.addIfAbsent(quadruples.get(i), quadruples.get(i + 1), quadruples.get(i + 2), quadruples.get(i + 3));
+        }
+        return table;
+    }
+
     int size() { return size; }
 
     /** Adds a rule unless the pair already has one (the first rule for a pair wins, as in merges files). */

@@ -140,6 +140,17 @@ public sealed interface PreTokenizer {
         }
     }
 
+    /** A Unicode normalization of the whole text (HF's NFC/NFKC/... normalizers), which it passes on as one word. */
+    record Normalize(java.text.Normalizer.Form form) implements PreTokenizer {
+        @Override
+        public void split(String text, Consumer<String> out) {
+            String normalized = java.text.Normalizer.normalize(text, form);
+            if (!normalized.isEmpty()) {
+                out.accept(normalized);
+            }
+        }
+    }
+
     /** Each step splits every word the previous step produced. */
     record Sequence(List<PreTokenizer> steps) implements PreTokenizer {
         public Sequence {
