@@ -29,6 +29,8 @@ public final class StrictJson {
     /** Cap for the small JSON files of a model folder (config.json, index files); real ones are kilobytes. */
     public static final long MAX_SMALL_FILE_BYTES = 16L << 20;
 
+    /** Callers cap their input in bytes before parsing; this is the backstop (the largest: a safetensors header). */
+    private static final long MAX_DOCUMENT_CHARS = 100L << 20;
     private static final int MAX_DEPTH = 64;
     private static final int MAX_STRING_CHARS = 16 << 20;
     private static final int MAX_NAME_CHARS = 64 << 10;
@@ -36,41 +38,37 @@ public final class StrictJson {
 
     private StrictJson() {}
 
-    /** A factory whose parsers enforce the caps above and read at most {@code maxDocumentBytes}. */
-    public static JsonFactory factory(long maxDocumentBytes) {
-        return JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_DEPTH)
-                        .maxStringLength(MAX_STRING_CHARS)
-                        .maxNameLength(MAX_NAME_CHARS)
-                        .maxNumberLength(MAX_NUMBER_CHARS)
-                        .maxDocumentLength(maxDocumentBytes)
-                        .build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-    }
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .maxNameLength(MAX_NAME_CHARS)
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .maxDocumentLength(MAX_DOCUMENT_CHARS)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /**
      * A parser over {@code utf8}; the bytes go through a reporting UTF-8 decoder because Jackson's own byte input
      * would silently accept UTF-16/32 and replace nothing it cannot decode the same way on every path.
      */
-    public static JsonParser parser(JsonFactory factory, byte[] utf8) throws IOException {
+    public static JsonParser parser(byte[] utf8) throws IOException {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return factory.createParser(new InputStreamReader(new ByteArrayInputStream(utf8), decoder));
+        return FACTORY.createParser(new InputStreamReader(new ByteArrayInputStream(utf8), decoder));
     }
 
     /** Reads a small JSON file whose root must be an object; its size is checked before anything is read. */
     public static CheckedObject readObjectFile(Path file) {
         byte[] bytes = readSmallFile(file);
-        JsonFactory factory = factory(bytes.length);
-        ObjectMapper mapper = JsonMapper.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
         JsonNode root;
-        try (JsonParser parser = parser(factory, bytes)) {
-            root = mapper.readTree(parser);
+        try (JsonParser parser = parser(bytes)) {
+            root = MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
             throw new FileFormatException(file, "json", "is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

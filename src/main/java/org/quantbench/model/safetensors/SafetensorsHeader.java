@@ -33,7 +33,7 @@ record SafetensorsHeader(List<SafetensorsTensorInfo> tensors, Map<String, String
         if (json.length == 0 || json[0] != '{') {
             throw new FileFormatException(file, "header", "must start with '{' (not a safetensors file?)");
         }
-        try (JsonParser parser = StrictJson.parser(StrictJson.factory(json.length), json)) {
+        try (JsonParser parser = StrictJson.parser(json)) {
             return new Reader(file, parser, dataSize).read();
         } catch (JsonParseException e) {
             throw new FileFormatException(file, "header", "is not valid JSON: " + e.getOriginalMessage(), e);
