@@ -49,6 +49,9 @@ public record HfConfig(Path file, ModelConfig model, Optional<Boolean> tieWordEm
         } else {
             throw json.error("head_dim", "is missing and hidden_size " + dim + " is not a multiple of num_attention_heads " + heads);
         }
+        if ((long) heads * headDim > Integer.MAX_VALUE) {
+            throw json.error("head_dim", "num_attention_heads " + heads + " x head_dim " + headDim + " overflows");
+        }
         int vocab = json.positiveInt("vocab_size");
         int maxPositions = json.positiveInt("max_position_embeddings");
         double eps = json.optionalPositiveNumber("rms_norm_eps").orElse(DEFAULT_RMS_NORM_EPS);

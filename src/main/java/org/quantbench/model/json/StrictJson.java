@@ -14,6 +14,7 @@ import org.quantbench.tensor.FileFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +72,8 @@ public final class StrictJson {
             root = MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
             throw new FileFormatException(file, "json", "is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (CharacterCodingException e) {
+            throw new FileFormatException(file, "json", "is not valid UTF-8 JSON", e);
         } catch (IOException e) {
             throw new FileFormatException(file, "json", "cannot be parsed: " + e.getMessage(), e);
         }

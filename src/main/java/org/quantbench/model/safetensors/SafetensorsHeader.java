@@ -8,6 +8,7 @@ import org.quantbench.model.json.StrictJson;
 import org.quantbench.tensor.FileFormatException;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,8 +40,10 @@ record SafetensorsHeader(List<SafetensorsTensorInfo> tensors, Map<String, String
             throw new FileFormatException(file, "header", "is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new FileFormatException(file, "header", "is not acceptable JSON: " + e.getOriginalMessage(), e);
+        } catch (CharacterCodingException e) {
+            throw new FileFormatException(file, "header", "is not valid UTF-8 JSON", e);
         } catch (IOException e) {
-            throw new FileFormatException(file, "header", "cannot be decoded as UTF-8 JSON: " + e, e);
+            throw new FileFormatException(file, "header", "cannot be parsed: " + e.getMessage(), e);
         }
     }
 
