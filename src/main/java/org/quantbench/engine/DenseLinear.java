@@ -13,6 +13,7 @@ import org.quantbench.tensor.WeightTensor;
 public final class DenseLinear implements Linear {
     static final int CHUNK_ROWS = 16;
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * MatmulKernels.K_BLOCK]);
+    private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private final WeightTensor weight;
 
@@ -49,6 +50,7 @@ public final class DenseLinear implements Linear {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
             float[] tile = TILE.get();
+            float[] acc = accumulators(n * tokens * MatmulKernels.accumulatorWidth());
             for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
                 int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
                 long colOffset = weight.dtype().bytesFor(kb);
@@ -56,8 +58,18 @@ public final class DenseLinear implements Linear {
                     RowDecoders.decode(weight.dtype(), weight.data(), (o0 + r) * weight.rowBytes() + colOffset,
                             tile, r * MatmulKernels.K_BLOCK, len);
                 }
-                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, out, rows, o0, kb == 0);
+                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc, out, rows, o0,
+                        kb == 0, kb + len == cols);
             }
         });
+    }
+
+    /** This thread's buffer for lane accumulators parked between K-blocks, grown on demand. */
+    private static float[] accumulators(int size) {
+        float[][] holder = ACC.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
     }
 }

@@ -1,5 +1,7 @@
 package org.quantbench.model;
 
+import org.quantbench.model.gguf.GgufCheckpoint;
+import org.quantbench.model.hf.HfFolderCheckpoint;
 import org.quantbench.model.llama2c.Llama2cCheckpoint;
 import org.quantbench.tensor.FileFormatException;
 
@@ -21,10 +23,10 @@ public final class CheckpointLoader {
             throw new FileFormatException(model, "path", "does not exist");
         }
         if (Files.isDirectory(model)) {
-            throw new FileFormatException(model, "path", "HF folders are not supported yet");
+            return HfFolderCheckpoint.open(model);
         }
         if (startsWith(model, "GGUF")) {
-            throw new FileFormatException(model, "path", "GGUF is not supported yet");
+            return GgufCheckpoint.open(model);
         }
         return Llama2cCheckpoint.open(model, tokenizer);
     }

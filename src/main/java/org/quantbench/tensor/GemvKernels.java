@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
 
 /**
  * Matrix-vector products straight from mapped F32 or BF16 rows, for decoding one token: no tile copy, four rows
- * in flight. The summation order is {@link MatmulKernels}' canonical one, so the results equal the GEMM path's
+ * in flight, the whole row in one pass (the K-blocking of the GEMM does not change the canonical order). The summation order is {@link MatmulKernels}' canonical one, so the results equal the GEMM path's
  * bit for bit.
  */
 public final class GemvKernels {
@@ -34,62 +34,50 @@ public final class GemvKernels {
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             long base = (o0 + r) * rowBytes;
-            for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
-                int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
-                if (type == DType.F32) {
-                    f32x4(w, base + 4L * kb, rowBytes, x, kb, len, out, o0 + r, kb == 0);
-                } else {
-                    bf16x4(w, base + 2L * kb, rowBytes, x, kb, len, out, o0 + r, kb == 0);
-                }
+            if (type == DType.F32) {
+                f32x4(w, base, rowBytes, x, cols, out, o0 + r);
+            } else {
+                bf16x4(w, base, rowBytes, x, cols, out, o0 + r);
             }
         }
         for (; r < rows; r++) {
             long base = (o0 + r) * rowBytes;
-            float total = 0f;
-            for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
-                int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
-                total += type == DType.F32 ? f32Block(w, base + 4L * kb, x, kb, len) : bf16Block(w, base + 2L * kb, x, kb, len);
-            }
-            out[o0 + r] = total;
+            out[o0 + r] = type == DType.F32 ? f32Row(w, base, x, cols) : bf16Row(w, base, x, cols);
         }
     }
 
-    private static void f32x4(MemorySegment w, long at, long stride, float[] x, int xOff, int len,
-                              float[] out, int o, boolean first) {
+    private static void f32x4(MemorySegment w, long at, long stride, float[] x, int len, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int bound = S.loopBound(len);
         for (int i = 0; i < bound; i += L) {
-            FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector xv = FloatVector.fromArray(S, x, i);
             long p = at + 4L * i;
             a0 = FloatVector.fromMemorySegment(S, w, p, LE).fma(xv, a0);
             a1 = FloatVector.fromMemorySegment(S, w, p + stride, LE).fma(xv, a1);
             a2 = FloatVector.fromMemorySegment(S, w, p + 2 * stride, LE).fma(xv, a2);
             a3 = FloatVector.fromMemorySegment(S, w, p + 3 * stride, LE).fma(xv, a3);
         }
-        finishF32(a0, w, at, x, xOff, bound, len, out, o, first);
-        finishF32(a1, w, at + stride, x, xOff, bound, len, out, o + 1, first);
-        finishF32(a2, w, at + 2 * stride, x, xOff, bound, len, out, o + 2, first);
-        finishF32(a3, w, at + 3 * stride, x, xOff, bound, len, out, o + 3, first);
+        out[o] = finishF32(a0, w, at, x, bound, len);
+        out[o + 1] = finishF32(a1, w, at + stride, x, bound, len);
+        out[o + 2] = finishF32(a2, w, at + 2 * stride, x, bound, len);
+        out[o + 3] = finishF32(a3, w, at + 3 * stride, x, bound, len);
     }
 
-    private static void finishF32(FloatVector acc, MemorySegment w, long at, float[] x, int xOff, int bound, int len,
-                                  float[] out, int o, boolean first) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+    private static float finishF32(FloatVector acc, MemorySegment w, long at, float[] x, int bound, int len) {
+        float s = MatmulKernels.sumLanes(acc);
         for (int i = bound; i < len; i++) {
-            s += w.get(RowDecoders.F32_LE, at + 4L * i) * x[xOff + i];
+            s += w.get(RowDecoders.F32_LE, at + 4L * i) * x[i];
         }
-        out[o] = first ? s : out[o] + s;
+        return s;
     }
 
-    private static float f32Block(MemorySegment w, long at, float[] x, int xOff, int len) {
+    private static float f32Row(MemorySegment w, long at, float[] x, int len) {
         FloatVector acc = FloatVector.zero(S);
         int bound = S.loopBound(len);
         for (int i = 0; i < bound; i += L) {
-            acc = FloatVector.fromMemorySegment(S, w, at + 4L * i, LE).fma(FloatVector.fromArray(S, x, xOff + i), acc);
+            acc = FloatVector.fromMemorySegment(S, w, at + 4L * i, LE).fma(FloatVector.fromArray(S, x, i), acc);
         }
-        float[] s = {0f};
-        finishF32(acc, w, at, x, xOff, bound, len, s, 0, true);
-        return s[0];
+        return finishF32(acc, w, at, x, bound, len);
     }
 
     /** BF16 is the top half of an F32: widen by a 16-bit left shift. */
@@ -98,41 +86,37 @@ public final class GemvKernels {
                 .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    private static void bf16x4(MemorySegment w, long at, long stride, float[] x, int xOff, int len,
-                               float[] out, int o, boolean first) {
+    private static void bf16x4(MemorySegment w, long at, long stride, float[] x, int len, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int bound = S.loopBound(len);
         for (int i = 0; i < bound; i += L) {
-            FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector xv = FloatVector.fromArray(S, x, i);
             long p = at + 2L * i;
             a0 = bf16(w, p).fma(xv, a0);
             a1 = bf16(w, p + stride).fma(xv, a1);
             a2 = bf16(w, p + 2 * stride).fma(xv, a2);
             a3 = bf16(w, p + 3 * stride).fma(xv, a3);
         }
-        finishBf16(a0, w, at, x, xOff, bound, len, out, o, first);
-        finishBf16(a1, w, at + stride, x, xOff, bound, len, out, o + 1, first);
-        finishBf16(a2, w, at + 2 * stride, x, xOff, bound, len, out, o + 2, first);
-        finishBf16(a3, w, at + 3 * stride, x, xOff, bound, len, out, o + 3, first);
+        out[o] = finishBf16(a0, w, at, x, bound, len);
+        out[o + 1] = finishBf16(a1, w, at + stride, x, bound, len);
+        out[o + 2] = finishBf16(a2, w, at + 2 * stride, x, bound, len);
+        out[o + 3] = finishBf16(a3, w, at + 3 * stride, x, bound, len);
     }
 
-    private static void finishBf16(FloatVector acc, MemorySegment w, long at, float[] x, int xOff, int bound, int len,
-                                   float[] out, int o, boolean first) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+    private static float finishBf16(FloatVector acc, MemorySegment w, long at, float[] x, int bound, int len) {
+        float s = MatmulKernels.sumLanes(acc);
         for (int i = bound; i < len; i++) {
-            s += RowDecoders.bf16ToFloat(w.get(RowDecoders.I16_LE, at + 2L * i)) * x[xOff + i];
+            s += RowDecoders.bf16ToFloat(w.get(RowDecoders.I16_LE, at + 2L * i)) * x[i];
         }
-        out[o] = first ? s : out[o] + s;
+        return s;
     }
 
-    private static float bf16Block(MemorySegment w, long at, float[] x, int xOff, int len) {
+    private static float bf16Row(MemorySegment w, long at, float[] x, int len) {
         FloatVector acc = FloatVector.zero(S);
         int bound = S.loopBound(len);
         for (int i = 0; i < bound; i += L) {
-            acc = bf16(w, at + 2L * i).fma(FloatVector.fromArray(S, x, xOff + i), acc);
+            acc = bf16(w, at + 2L * i).fma(FloatVector.fromArray(S, x, i), acc);
         }
-        float[] s = {0f};
-        finishBf16(acc, w, at, x, xOff, bound, len, s, 0, true);
-        return s[0];
+        return finishBf16(acc, w, at, x, bound, len);
     }
 }

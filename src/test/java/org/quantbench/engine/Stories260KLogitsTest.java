@@ -16,7 +16,7 @@ class Stories260KLogitsTest {
 
     @Test
     void logitsAfterBosMatchTheNumpyReference() throws Exception {
-        Path model = Path.of("/tmp/s260.bin"); SharedData.require("models/stories260K/stories260K.bin");
+        Path model = SharedData.require("models/stories260K/stories260K.bin");
         JsonNode golden = new ObjectMapper().readTree(SharedData.require("models/stories260K/golden_numpy_reference.json").toFile());
         try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(model, null); ComputePool pool = new ComputePool(2)) {
             InferenceSession session = new InferenceSession(LlamaModel.load(ckpt), 512, 64, pool);
