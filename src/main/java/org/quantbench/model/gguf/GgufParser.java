@@ -62,8 +62,10 @@ final class GgufParser {
                     "is not a GGUF file (expected bytes 'GGUF', found 0x%08X)", Integer.reverseBytes(magic)));
         }
         int version = readVersion();
-        long tensorCount = in.count("tensor count", in.remaining() / MIN_TENSOR_INFO_BYTES);
-        long kvCount = in.count("metadata count", in.remaining() / MIN_KV_BYTES);
+        long tensorCount = in.i64("tensor count");
+        long kvCount = in.i64("metadata count");
+        fits("metadata count", kvCount, MIN_KV_BYTES);
+        fits("tensor count", tensorCount, MIN_TENSOR_INFO_BYTES);
 
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -77,7 +79,7 @@ final class GgufParser {
         }
         int alignment = alignment(metadata.get(GgufKeys.ALIGNMENT));
 
-        in.checkCount("tensor count", tensorCount, in.remaining() / MIN_TENSOR_INFO_BYTES);
+        fits("tensor count", tensorCount, MIN_TENSOR_INFO_BYTES);
         List<GgufTensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
         Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
@@ -93,6 +95,14 @@ final class GgufParser {
         }
         return new GgufHeader(version, Collections.unmodifiableMap(metadata), List.copyOf(tensors), alignment,
                 dataOffset);
+    }
+
+    /** A count of entries of at least {@code minBytes} each must fit in what is left of the file. */
+    private void fits(String field, long count, long minBytes) {
+        if (count < 0 || count > in.remaining() / minBytes) {
+            throw new FileFormatException(path, field, Long.toUnsignedString(count) + " entries of at least " + minBytes
+                    + " bytes each cannot fit in the " + in.remaining() + " bytes left in the file");
+        }
     }
 
     private int readVersion() {
