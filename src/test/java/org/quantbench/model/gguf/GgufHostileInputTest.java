@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quantbench.tensor.FileFormatException;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -81,6 +82,18 @@ class GgufHostileInputTest {
         assertRejected(bytes, "big.u8");
         byte[] negative = GgufBytes.header(0, 1).key("neg", GgufBytes.ARRAY).u32(0).u64(-1L).toArray();
         assertRejected(negative, "neg", "18446744073709551615");
+    }
+
+    @Test
+    void headersThatWouldExhaustTheHeapAreRejected() throws IOException {
+        // A sparse file: 5 million empty strings are 40 MB of zeros on disk but would take ~250 MB of heap.
+        byte[] header = GgufBytes.header(0, 1).key("k.strings", GgufBytes.ARRAY).u32(GgufBytes.STRING)
+                .u64(5_000_000).toArray();
+        Path file = write(header);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(header.length + 8L * 5_000_000);
+        }
+        assertThat(rejected(file).getMessage()).contains("k.strings", "MiB of memory");
     }
 
     @Test
