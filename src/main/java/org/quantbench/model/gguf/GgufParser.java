@@ -7,6 +7,7 @@ import org.quantbench.tensor.MappedFile;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,6 +44,12 @@ final class GgufParser {
     private static final long MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
     /** Smallest key/value pair: key length, type, one byte of value. */
     private static final long MIN_KV_BYTES = 8 + 4 + 1;
+
+    private static final ValueLayout I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MappedFile file;
     private final Path path;
@@ -227,11 +234,11 @@ final class GgufParser {
                 yield new GgufArray(type, values, n);
             }
             case UINT8, INT8 -> new GgufArray(type, bulk(ValueLayout.JAVA_BYTE, n, field), n);
-            case UINT16, INT16 -> new GgufArray(type, bulk(ValueLayout.JAVA_SHORT_UNALIGNED, n, field), n);
-            case UINT32, INT32 -> new GgufArray(type, bulk(ValueLayout.JAVA_INT_UNALIGNED, n, field), n);
-            case UINT64, INT64 -> new GgufArray(type, bulk(ValueLayout.JAVA_LONG_UNALIGNED, n, field), n);
-            case FLOAT32 -> new GgufArray(type, bulk(ValueLayout.JAVA_FLOAT_UNALIGNED, n, field), n);
-            case FLOAT64 -> new GgufArray(type, bulk(ValueLayout.JAVA_DOUBLE_UNALIGNED, n, field), n);
+            case UINT16, INT16 -> new GgufArray(type, bulk(I16, n, field), n);
+            case UINT32, INT32 -> new GgufArray(type, bulk(I32, n, field), n);
+            case UINT64, INT64 -> new GgufArray(type, bulk(I64, n, field), n);
+            case FLOAT32 -> new GgufArray(type, bulk(F32, n, field), n);
+            case FLOAT64 -> new GgufArray(type, bulk(F64, n, field), n);
         };
     }
 
