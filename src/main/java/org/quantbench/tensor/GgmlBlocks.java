@@ -2,6 +2,7 @@ package org.quantbench.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * llama.cpp's block formats, widened to float exactly as ggml's dequantize_row_* does: the same float operations
@@ -9,7 +10,7 @@ import java.lang.foreign.ValueLayout;
  * caller guarantees that the segment holds the blocks.
  */
 public final class GgmlBlocks {
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int QK = 32;
     private static final int QK_K = 256;
 

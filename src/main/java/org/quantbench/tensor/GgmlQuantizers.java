@@ -2,6 +2,7 @@ package org.quantbench.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * llama.cpp's reference quantizers (quantize_row_*_ref) for the 32-weight block formats, rounding exactly as
@@ -10,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * of 32) into {@code count / 32} blocks at {@code dst[dstOffset..]}.
  */
 public final class GgmlQuantizers {
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int QK = 32;
 
     private GgmlQuantizers() {}

@@ -140,7 +140,7 @@ public final class GgufArray {
         return List.of((String[]) values);
     }
 
-    /** The elements of a FLOAT32 array (no copy into a wider type; FLOAT64 arrays are narrowed). */
+    /** The elements of a FLOAT32 array, or of a FLOAT64 array narrowed to float. */
     public float[] toFloatArray() {
         if (elementType == GgufValueType.FLOAT32) {
             return ((float[]) values).clone();

@@ -7,6 +7,7 @@ import org.quantbench.tensor.MappedFile;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,20 +31,30 @@ final class GgufParser {
     static final long MAX_KEY_BYTES = 1L << 16;
     static final long MAX_TENSOR_NAME_BYTES = 1L << 12;
     static final int MAX_ARRAY_DEPTH = 4;
-    /** Heap the metadata may take; real tokenizers need tens of MiB at most. */
-    static final long METADATA_HEAP_BUDGET = 256L << 20;
+    /** Heap the header (metadata and tensor infos) may take; real tokenizers need tens of MiB at most. */
+    static final long HEADER_HEAP_BUDGET = 256L << 20;
     /** Rough heap cost of one String beyond its characters, charged against the budget. */
     private static final long STRING_OVERHEAD = 48;
     private static final long ARRAY_OVERHEAD = 64;
+    /** Rough heap cost of a metadata entry (map node, value, boxed number) beyond its key's characters. */
+    private static final long ENTRY_OVERHEAD = 96;
+    /** Rough heap cost of a tensor info (record, shape list, map and set nodes) beyond its name. */
+    private static final long TENSOR_INFO_OVERHEAD = 256;
     /** Smallest tensor info: name length, 1 dim, type, offset. */
     private static final long MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
     /** Smallest key/value pair: key length, type, one byte of value. */
     private static final long MIN_KV_BYTES = 8 + 4 + 1;
 
+    private static final ValueLayout I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private final MappedFile file;
     private final Path path;
     private final BoundedReader in;
-    private long heapLeft = METADATA_HEAP_BUDGET;
+    private long heapLeft = HEADER_HEAP_BUDGET;
 
     private GgufParser(MappedFile file) {
         this.file = file;
@@ -62,11 +73,14 @@ final class GgufParser {
                     "is not a GGUF file (expected bytes 'GGUF', found 0x%08X)", Integer.reverseBytes(magic)));
         }
         int version = readVersion();
-        long tensorCount = in.count("tensor count", in.remaining() / MIN_TENSOR_INFO_BYTES);
-        long kvCount = in.count("metadata count", in.remaining() / MIN_KV_BYTES);
+        long tensorCount = in.i64("tensor count");
+        long kvCount = in.i64("metadata count");
+        fits("metadata count", kvCount, MIN_KV_BYTES);
+        fits("tensor count", tensorCount, MIN_TENSOR_INFO_BYTES);
 
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
+            charge(ENTRY_OVERHEAD, "metadata key #" + i);
             String key = readString("metadata key #" + i, MAX_KEY_BYTES);
             long typeId = in.u32(key + " (type)");
             GgufValueType type = valueType(typeId, key);
@@ -77,7 +91,7 @@ final class GgufParser {
         }
         int alignment = alignment(metadata.get(GgufKeys.ALIGNMENT));
 
-        in.checkCount("tensor count", tensorCount, in.remaining() / MIN_TENSOR_INFO_BYTES);
+        fits("tensor count", tensorCount, MIN_TENSOR_INFO_BYTES);
         List<GgufTensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
         Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
@@ -93,6 +107,14 @@ final class GgufParser {
         }
         return new GgufHeader(version, Collections.unmodifiableMap(metadata), List.copyOf(tensors), alignment,
                 dataOffset);
+    }
+
+    /** A count of entries of at least {@code minBytes} each must fit in what is left of the file. */
+    private void fits(String field, long count, long minBytes) {
+        if (count < 0 || count > in.remaining() / minBytes) {
+            throw new FileFormatException(path, field, Long.toUnsignedString(count) + " entries of at least " + minBytes
+                    + " bytes each cannot fit in the " + in.remaining() + " bytes left in the file");
+        }
     }
 
     private int readVersion() {
@@ -144,16 +166,28 @@ final class GgufParser {
     }
 
     private String readString(String field, long maxBytes) {
+        charge(STRING_OVERHEAD, field);
+        return readStringBody(field, maxBytes);
+    }
+
+    /** A string whose fixed heap cost the caller has already charged. */
+    private String readStringBody(String field, long maxBytes) {
         long length = in.i64(field + " (string length)");
         if (length < 0 || length > maxBytes) {
             throw new FileFormatException(path, field, "string length " + Long.toUnsignedString(length)
                     + " exceeds the limit of " + maxBytes + " bytes");
         }
-        charge(STRING_OVERHEAD + 2 * length, field);
+        charge(2 * length, field);
         return in.utf8(length, field);
     }
 
     private GgufArray readArray(String field, int depth) {
+        charge(ARRAY_OVERHEAD, field);
+        return readArrayBody(field, depth);
+    }
+
+    /** An array whose fixed heap cost the caller has already charged. */
+    private GgufArray readArrayBody(String field, int depth) {
         if (depth > MAX_ARRAY_DEPTH) {
             throw new FileFormatException(path, field, "arrays nested deeper than " + MAX_ARRAY_DEPTH);
         }
@@ -164,9 +198,13 @@ final class GgufParser {
             throw new FileFormatException(path, field, "array of " + Long.toUnsignedString(count) + " " + type
                     + " elements cannot fit in the " + in.remaining() + " bytes left in the file");
         }
-        // Strings and nested arrays hold a reference here and charge their own contents as they are read.
-        long elementHeap = type == GgufValueType.STRING || type == GgufValueType.ARRAY ? 8 : type.minBytes();
-        charge(ARRAY_OVERHEAD, field);
+        // Charged before allocating: the least every element will take (a reference plus an empty string or
+        // array); string characters and nested elements are charged as they are read.
+        long elementHeap = switch (type) {
+            case STRING -> 8 + STRING_OVERHEAD;
+            case ARRAY -> 8 + ARRAY_OVERHEAD;
+            default -> type.minBytes();
+        };
         if (count > heapLeft / elementHeap) {
             throw overBudget(field);
         }
@@ -176,14 +214,14 @@ final class GgufParser {
             case STRING -> {
                 String[] values = new String[n];
                 for (int i = 0; i < n; i++) {
-                    values[i] = readString(field, MAX_STRING_BYTES);
+                    values[i] = readStringBody(field, MAX_STRING_BYTES);
                 }
                 yield new GgufArray(type, values, n);
             }
             case ARRAY -> {
                 GgufArray[] values = new GgufArray[n];
                 for (int i = 0; i < n; i++) {
-                    values[i] = readArray(field, depth + 1);
+                    values[i] = readArrayBody(field, depth + 1);
                 }
                 yield new GgufArray(type, values, n);
             }
@@ -196,11 +234,11 @@ final class GgufParser {
                 yield new GgufArray(type, values, n);
             }
             case UINT8, INT8 -> new GgufArray(type, bulk(ValueLayout.JAVA_BYTE, n, field), n);
-            case UINT16, INT16 -> new GgufArray(type, bulk(ValueLayout.JAVA_SHORT_UNALIGNED, n, field), n);
-            case UINT32, INT32 -> new GgufArray(type, bulk(ValueLayout.JAVA_INT_UNALIGNED, n, field), n);
-            case UINT64, INT64 -> new GgufArray(type, bulk(ValueLayout.JAVA_LONG_UNALIGNED, n, field), n);
-            case FLOAT32 -> new GgufArray(type, bulk(ValueLayout.JAVA_FLOAT_UNALIGNED, n, field), n);
-            case FLOAT64 -> new GgufArray(type, bulk(ValueLayout.JAVA_DOUBLE_UNALIGNED, n, field), n);
+            case UINT16, INT16 -> new GgufArray(type, bulk(I16, n, field), n);
+            case UINT32, INT32 -> new GgufArray(type, bulk(I32, n, field), n);
+            case UINT64, INT64 -> new GgufArray(type, bulk(I64, n, field), n);
+            case FLOAT32 -> new GgufArray(type, bulk(F32, n, field), n);
+            case FLOAT64 -> new GgufArray(type, bulk(F64, n, field), n);
         };
     }
 
@@ -228,8 +266,8 @@ final class GgufParser {
     }
 
     private FileFormatException overBudget(String field) {
-        return new FileFormatException(path, field, "metadata would take more than "
-                + (METADATA_HEAP_BUDGET >> 20) + " MiB of memory");
+        return new FileFormatException(path, field, "the header would take more than "
+                + (HEADER_HEAP_BUDGET >> 20) + " MiB of memory");
     }
 
     private int alignment(GgufValue value) {
@@ -247,6 +285,7 @@ final class GgufParser {
     }
 
     private GgufTensorInfo readTensorInfo(long index, int alignment) {
+        charge(TENSOR_INFO_OVERHEAD, "tensor #" + index);
         String name = readString("tensor #" + index + " name", MAX_TENSOR_NAME_BYTES);
         String field = "tensor " + name;
         long nDims = in.u32(field + " n_dims");
