@@ -93,7 +93,7 @@ final class HfTokenizerReader {
         boolean byteLevel = mentions(root.get("pre_tokenizer"), "ByteLevel") || mentions(root.get("decoder"), "ByteLevel");
         boolean byteFallback = bool(model, "byte_fallback", "model.byte_fallback", false);
         String unkText = string(model, "unk_token", "model.unk_token", null);
-        int unkId = unkText == null ? -1 : indexOf(texts, unkText);
+        int unkId = unkText == null ? -1 : texts.indexOf(unkText);
         if (unkText != null && unkId < 0) {
             throw fail("model.unk_token", "'" + unkText + "' is not a token");
         }
@@ -236,8 +236,8 @@ final class HfTokenizerReader {
         if (bosText == null) {
             bosText = templateBos;
         }
-        int bos = bosText == null ? -1 : indexOf(texts, bosText);
-        int eos = eosText == null ? -1 : indexOf(texts, eosText);
+        int bos = bosText == null ? -1 : texts.indexOf(bosText);
+        int eos = eosText == null ? -1 : texts.indexOf(eosText);
         if (bosText != null && bos < 0) {
             throw new FileFormatException(configFile, "bos_token", "'" + bosText + "' is not a token");
         }
@@ -282,10 +282,6 @@ final class HfTokenizerReader {
         }
         JsonNode id = single.get(0).path("SpecialToken").path("id");
         return id.isTextual() ? id.textValue() : null;
-    }
-
-    private static int indexOf(List<String> texts, String text) {
-        return texts.indexOf(text);
     }
 
     private PreTokenizer byteLevelPreTokenizer(JsonNode root) {

@@ -28,6 +28,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     private static final int FIRST_BYTE_PIECE = 3;
     /** run.c merges only pairs scoring above its starting best of -1e10. */
     private static final float MERGE_SCORE_FLOOR = -1e10f;
+    /** Longer pieces get no merge rules, bounding the quadratic work a hostile file could ask for. */
     private static final int MAX_MERGED_PIECE_BYTES = 256;
     private static final int MAX_TOKEN_LENGTH = 1 << 16;
 

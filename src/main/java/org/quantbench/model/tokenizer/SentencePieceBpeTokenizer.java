@@ -2,7 +2,6 @@ package org.quantbench.model.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,22 @@ import java.util.OptionalInt;
 public final class SentencePieceBpeTokenizer implements Tokenizer {
     static final char SPACE = '\u2581';
     private static final String SPACE_STRING = String.valueOf(SPACE);
-    /** Longer pieces are never split into merge rules: real vocabularies stay far below this. */
+    /**
+     * Pieces longer than this get no merge rules (so merging never produces them), which bounds the quadratic
+     * work a hostile vocabulary could ask for; real vocabularies stay far below it.
+     */
     private static final int MAX_MERGED_PIECE_CHARS = 256;
 
-    /** Where the '▁' prefix goes, and whether the text is cut into words at each '▁' before merging. */
+    /**
+     * How text becomes symbols.
+     *
+     * @param spacePrefix         which segments get a '▁' in front
+     * @param prefixOnlyIfMissing Metaspace's rule: no prefix when the segment already starts with one
+     * @param splitAtSpaces       Metaspace's split: merging never crosses the start of a '▁'-word
+     * @param byteFallback        characters without a piece become their UTF-8 byte pieces
+     * @param fuseUnknown         consecutive unknown characters give one unknown token (HF fuse_unk)
+     * @param ignoreMerges        a word that is a piece as a whole becomes that piece directly
+     */
     public record Options(SpacePrefix spacePrefix, boolean prefixOnlyIfMissing, boolean splitAtSpaces,
                           boolean byteFallback, boolean fuseUnknown, boolean ignoreMerges) {
         /** llama.cpp and SentencePiece: a prefix before the text and after each special token, no word split. */
