@@ -74,7 +74,7 @@ public final class GgufCheckpoint implements Checkpoint {
     @Override
     public synchronized Optional<Tokenizer> tokenizer() {
         if (tokenizer == null) {
-            tokenizer = file.hasVocabulary() ? Optional.of(Tokenizers.fromVocabulary(file.vocabulary())) : Optional.empty();
+            tokenizer = file.hasVocabulary() ? Optional.of(Tokenizers.fromVocabulary(file.vocabulary(), file.path())) : Optional.empty();
         }
         return tokenizer;
     }
