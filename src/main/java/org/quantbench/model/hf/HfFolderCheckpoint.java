@@ -116,6 +116,12 @@ public final class HfFolderCheckpoint implements Checkpoint {
     }
 
     private static Map<String, WeightTensor> mapTensors(Path configFile, ModelConfig config, Weights weights) {
+        // Each layer has at least 9 tensors: checked before the expected names are listed, so a hostile
+        // num_hidden_layers cannot make that list huge.
+        if (config.nLayers() * 9L > weights.sources.size()) {
+            throw new FileFormatException(configFile, "num_hidden_layers", config.nLayers() + " layers need at least "
+                    + config.nLayers() * 9L + " tensors but the weights hold " + weights.sources.size());
+        }
         Map<String, List<Long>> expected = CanonicalShapes.of(config);
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
         for (Source source : weights.sources) {

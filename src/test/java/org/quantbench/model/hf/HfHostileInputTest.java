@@ -8,7 +8,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.quantbench.tensor.FileFormatException;
 
 import java.io.IOException;
+import com.sun.management.ThreadMXBean;
 import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +80,11 @@ class HfHostileInputTest {
         assertOpenFails(folderWithConfig(Map.of("rope_scaling", "llama3")), "config.json", "rope_scaling", "object");
         assertOpenFails(folderWithConfig(Map.of("num_attention_heads", 65536, "head_dim", 65536, "num_key_value_heads", 1)),
                 "config.json", "head_dim", "overflows");
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Path manyLayers = folderWithConfig(Map.of("num_hidden_layers", Integer.MAX_VALUE));
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertOpenFails(manyLayers, "config.json", "num_hidden_layers", "2147483647 layers");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(64L << 20);
     }
 
     @Test
