@@ -2,9 +2,11 @@ package org.quantbench.model.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +25,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final byte[][] tokenBytes;
     private final int[] byteSymbol = new int[256];
     private final MergeTable merges;
+    /** The merge rules as given, for {@link #vocabulary()}. */
+    private final List<String[]> mergePairs;
     private final Map<String, Integer> idsByText;
     private final PreTokenizer preTokenizer;
     private final SpecialTokenSplitter specials;
@@ -67,8 +71,10 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             byteSymbol[b] = idsByText.getOrDefault(String.valueOf(ByteLevelAlphabet.charOf(b)), -1);
         }
         this.merges = new MergeTable(merges.size());
+        List<String[]> pairs = new ArrayList<>(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
             String[] pair = merges.get(rank);
+            pairs.add(new String[] {pair[0], pair[1]});
             Integer left = idsByText.get(pair[0]);
             Integer right = idsByText.get(pair[1]);
             Integer merged = idsByText.get(pair[0] + pair[1]);
@@ -79,6 +85,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             }
             this.merges.addIfAbsent(left, right, rank, merged);
         }
+        this.mergePairs = pairs;
         this.specials = new SpecialTokenSplitter(this.tokens, this.types);
     }
 
@@ -191,4 +198,32 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     @Override
     public boolean addBos() { return addBos; }
+
+    /**
+     * As a GGUF "gpt2" vocabulary, when the pre-tokenizer is one of the presets {@code tokenizer.ggml.pre} can
+     * name (with ignore_merges exactly for llama-bpe, as the GGUF reader assumes) and every merge reads back as
+     * the same pair; otherwise empty.
+     */
+    @Override
+    public Optional<VocabularyData> vocabulary() {
+        Optional<String> pre = PreTokenizer.ggufNameOf(preTokenizer);
+        if (pre.isEmpty() || ignoreMerges != pre.get().equals("llama-bpe")) {
+            return Optional.empty();
+        }
+        List<String> mergeTexts = new ArrayList<>(mergePairs.size());
+        for (String[] pair : mergePairs) {
+            // GGUF keeps "left right" and readers split at the first space after the first character, so a left
+            // side with a later space would come back as another pair.
+            if (pair[0].isEmpty() || pair[0].indexOf(' ', 1) >= 0) {
+                return Optional.empty();
+            }
+            mergeTexts.add(pair[0] + " " + pair[1]);
+        }
+        int[] typeCodes = new int[types.length];
+        for (int id = 0; id < types.length; id++) {
+            typeCodes[id] = types[id].ordinal();
+        }
+        return Optional.of(new VocabularyData("gpt2", pre.get(), tokens, new float[0], typeCodes, mergeTexts,
+                bosId, eosId, -1, -1, addBos, false, false));
+    }
 }

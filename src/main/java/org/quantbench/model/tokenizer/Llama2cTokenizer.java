@@ -6,12 +6,16 @@ import org.quantbench.tensor.MappedFile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -33,6 +37,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     private static final int MAX_TOKEN_LENGTH = 1 << 16;
 
     private final List<String> pieces;
+    private final float[] scores;
     private final Map<String, Integer> idsByPiece;
     private final MergeTable merges;
     private final boolean byteFallback;
@@ -51,6 +56,7 @@ public final class Llama2cTokenizer implements Tokenizer {
             latin1.add(new String(piece, StandardCharsets.ISO_8859_1));
         }
         this.pieces = List.copyOf(latin1);
+        this.scores = scores.clone();
         this.idsByPiece = new HashMap<>(pieces.size() * 2);
         for (int id = 0; id < pieces.size(); id++) {
             idsByPiece.putIfAbsent(this.pieces.get(id), id);
@@ -221,4 +227,63 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     @Override
     public boolean addBos() { return true; }
+
+    /**
+     * As a GGUF "llama" (SentencePiece) vocabulary: pieces as UTF-8 text with spaces spelled '\u2581', ids 0/1/2
+     * unknown/control, {@code <0xNN>} pieces bytes. SentencePiece BPE then encodes as run.c does, provided the
+     * pieces are valid UTF-8 and the vocabulary is the usual one: a " " piece, byte pieces, every character of
+     * a mergeable piece a piece itself, mergeable pieces above run.c's score floor and the special pieces never
+     * reachable by a merge. Other vocabularies give empty, since the two algorithms would part ways on them.
+     */
+    @Override
+    public Optional<VocabularyData> vocabulary() {
+        if (!byteFallback || !idsByPiece.containsKey(" ")) {
+            return Optional.empty();
+        }
+        List<String> texts = new ArrayList<>(pieces.size());
+        int[] types = new int[pieces.size()];
+        for (int id = 0; id < pieces.size(); id++) {
+            String text = utf8(pieces.get(id));
+            if (text == null || text.indexOf(SentencePieceBpeTokenizer.SPACE) >= 0) {
+                return Optional.empty();
+            }
+            TokenType type = id == UNK ? TokenType.UNKNOWN : id == BOS || id == EOS ? TokenType.CONTROL
+                    : SentencePieceBpeTokenizer.isBytePiece(text) ? TokenType.BYTE : TokenType.NORMAL;
+            boolean mergeable = type == TokenType.NORMAL && text.codePointCount(0, text.length()) > 1;
+            boolean special = type == TokenType.CONTROL || type == TokenType.UNKNOWN;
+            if (mergeable && (!(scores[id] > MERGE_SCORE_FLOOR) || !everyCharacterIsAPiece(pieces.get(id)))
+                    || special && merges.produces(id)) {
+                return Optional.empty();
+            }
+            texts.add(text.replace(' ', SentencePieceBpeTokenizer.SPACE));
+            types[id] = type.ordinal();
+        }
+        return Optional.of(new VocabularyData("llama", "default", texts, scores.clone(), types, List.of(),
+                BOS, EOS, UNK, -1, true, false, true));
+    }
+
+    /** The piece's bytes as UTF-8 text, or null when they are not valid UTF-8. */
+    private static String utf8(String latin1) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private boolean everyCharacterIsAPiece(String latin1Piece) {
+        String text = utf8(latin1Piece);
+        for (int i = 0; i < text.length(); i = text.offsetByCodePoints(i, 1)) {
+            String character = text.substring(i, text.offsetByCodePoints(i, 1));
+            byte[] bytes = character.getBytes(StandardCharsets.UTF_8);
+            if (!idsByPiece.containsKey(new String(bytes, StandardCharsets.ISO_8859_1))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

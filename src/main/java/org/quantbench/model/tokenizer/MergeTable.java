@@ -58,6 +58,16 @@ final class MergeTable {
         size++;
     }
 
+    /** Whether some rule merges into {@code merged}. */
+    boolean produces(int merged) {
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] != EMPTY && (int) values[slot] == merged) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** (priority << 32 | merged id) of the rule for this pair, or -1 when there is none. */
     long find(int left, int right) {
         if (left < 0 || right < 0) {

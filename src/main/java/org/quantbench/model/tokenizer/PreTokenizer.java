@@ -2,6 +2,7 @@ package org.quantbench.model.tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,43 @@ public sealed interface PreTokenizer {
             default -> throw new IllegalArgumentException("tokenizer.ggml.pre: unsupported pre-tokenizer '" + name
                     + "' (supported: default, gpt2, llama-bpe, llama3, qwen2, smollm)");
         };
+    }
+
+    /**
+     * The {@code tokenizer.ggml.pre} name of the preset this pre-tokenizer is, step for step ("gpt2", "llama-bpe",
+     * "qwen2" or "smollm"), however it was built; empty when it is none of them.
+     */
+    static Optional<String> ggufNameOf(PreTokenizer pre) {
+        List<PreTokenizer> steps = steps(pre);
+        for (String name : List.of("gpt2", "llama-bpe", "qwen2", "smollm")) {
+            List<PreTokenizer> preset = steps(forGgufName(name));
+            boolean same = preset.size() == steps.size();
+            for (int i = 0; same && i < steps.size(); i++) {
+                same = sameStep(steps.get(i), preset.get(i));
+            }
+            if (same) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<PreTokenizer> steps(PreTokenizer pre) {
+        if (!(pre instanceof Sequence sequence)) {
+            return List.of(pre);
+        }
+        List<PreTokenizer> flat = new ArrayList<>();
+        sequence.steps().forEach(step -> flat.addAll(steps(step)));
+        return flat;
+    }
+
+    /** Records compare their fields, but a {@link Pattern} only by identity, hence regexes by text and flags. */
+    private static boolean sameStep(PreTokenizer a, PreTokenizer b) {
+        if (a instanceof RegexSplit x && b instanceof RegexSplit y) {
+            return x.pattern().pattern().equals(y.pattern().pattern()) && x.pattern().flags() == y.pattern().flags()
+                    && x.behavior() == y.behavior() && x.invert() == y.invert();
+        }
+        return a.equals(b);
     }
 
     /** What happens to the parts a pattern matches (HF's SplitDelimiterBehavior). */

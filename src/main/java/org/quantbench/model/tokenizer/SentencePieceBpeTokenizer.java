@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -49,6 +50,8 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     private final Map<String, Integer> idsByText;
     private final Map<Integer, Integer> symbolByCodePoint;
     private final MergeTable merges;
+    /** The piece scores merges follow; null when built from merge rules. */
+    private final float[] scores;
     private final int[] byteIds = new int[256];
     private final SpecialTokenSplitter specials;
     private final Options options;
@@ -57,9 +60,10 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     private final int unkId;
     private final boolean addBos;
 
-    private SentencePieceBpeTokenizer(Vocabulary vocabulary, MergeTable merges, int bosId, int eosId, int unkId,
-                                      boolean addBos, Options options) {
+    private SentencePieceBpeTokenizer(Vocabulary vocabulary, MergeTable merges, float[] scores, int bosId, int eosId,
+                                      int unkId, boolean addBos, Options options) {
         this.tokens = vocabulary.tokens;
+        this.scores = scores;
         this.types = vocabulary.types;
         this.idsByText = vocabulary.idsByText;
         this.symbolByCodePoint = vocabulary.symbolByCodePoint;
@@ -160,7 +164,7 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
             }
         }
         MergeTable table = MergeTable.fromRules(rules);
-        return new SentencePieceBpeTokenizer(vocabulary, table, bosId, eosId, unkId, addBos, options);
+        return new SentencePieceBpeTokenizer(vocabulary, table, scores.clone(), bosId, eosId, unkId, addBos, options);
     }
 
     /** From merge rules in rank order (tokenizer.json); each side and their concatenation must be tokens. */
@@ -181,7 +185,7 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
             }
             table.addIfAbsent(left, right, rank, merged);
         }
-        return new SentencePieceBpeTokenizer(vocabulary, table, bosId, eosId, unkId, addBos, options);
+        return new SentencePieceBpeTokenizer(vocabulary, table, null, bosId, eosId, unkId, addBos, options);
     }
 
     private int checkId(int id, String what) {
@@ -337,4 +341,23 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
 
     @Override
     public boolean addBos() { return addBos; }
+
+    /**
+     * As a GGUF "llama" vocabulary, when this tokenizer works as llama.cpp's SentencePiece one does: built from
+     * scores, with {@link Options#sentencePiece} options. One built from tokenizer.json merge ranks, or with
+     * Metaspace word splitting, fused unknowns or ignore_merges, gives empty: GGUF cannot say so.
+     */
+    @Override
+    public Optional<VocabularyData> vocabulary() {
+        boolean prefix = options.spacePrefix() == SpacePrefix.EVERY_SEGMENT;
+        if (scores == null || !options.equals(Options.sentencePiece(prefix))) {
+            return Optional.empty();
+        }
+        int[] typeCodes = new int[types.length];
+        for (int id = 0; id < types.length; id++) {
+            typeCodes[id] = types[id].ordinal();
+        }
+        return Optional.of(new VocabularyData("llama", "default", tokens, scores.clone(), typeCodes, List.of(),
+                bosId, eosId, unkId, -1, addBos, false, prefix));
+    }
 }

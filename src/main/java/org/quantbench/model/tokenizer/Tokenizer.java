@@ -1,5 +1,6 @@
 package org.quantbench.model.tokenizer;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Text to token ids and back. Implementations are immutable and thread-safe. */
@@ -36,5 +37,14 @@ public interface Tokenizer {
         withBos[0] = bosId().getAsInt();
         System.arraycopy(ids, 0, withBos, 1, ids.length);
         return withBos;
+    }
+
+    /**
+     * The tokenizer as GGUF {@code tokenizer.ggml.*} data, when it can be written as such: building a tokenizer
+     * from it with {@link Tokenizers#fromVocabulary} encodes every text as this one does. Empty when the format
+     * cannot express how this tokenizer works.
+     */
+    default Optional<VocabularyData> vocabulary() {
+        return Optional.empty();
     }
 }
