@@ -1,8 +1,11 @@
 package org.quantbench.model;
 
 import org.quantbench.model.gguf.GgufCheckpoint;
+import org.quantbench.model.gguf.GgufFile;
 import org.quantbench.model.hf.HfFolderCheckpoint;
 import org.quantbench.model.llama2c.Llama2cCheckpoint;
+import org.quantbench.model.tokenizer.Tokenizer;
+import org.quantbench.model.tokenizer.Tokenizers;
 import org.quantbench.tensor.FileFormatException;
 
 import java.io.IOException;
@@ -16,19 +19,44 @@ public final class CheckpointLoader {
 
     /**
      * @param model     a HF folder, a .gguf file or a llama2.c .bin
-     * @param tokenizer a separate tokenizer file where the format needs one (llama2.c), or null
+     * @param tokenizer a tokenizer to use instead of the checkpoint's own (which llama2.c keeps in a separate
+     *                  file), or null: a llama2.c tokenizer.bin, a HF folder or its tokenizer.json, or a .gguf
      */
     public static Checkpoint open(Path model, Path tokenizer) {
         if (!Files.exists(model)) {
             throw new FileFormatException(model, "path", "does not exist");
         }
-        if (Files.isDirectory(model)) {
-            return HfFolderCheckpoint.open(model);
+        if (!Files.isDirectory(model) && !startsWith(model, "GGUF")) {
+            return Llama2cCheckpoint.open(model, tokenizer);
         }
-        if (startsWith(model, "GGUF")) {
-            return GgufCheckpoint.open(model);
+        Checkpoint checkpoint = Files.isDirectory(model) ? HfFolderCheckpoint.open(model) : GgufCheckpoint.open(model);
+        if (tokenizer == null) {
+            return checkpoint;
         }
-        return Llama2cCheckpoint.open(model, tokenizer);
+        try {
+            return new CheckpointWithTokenizer(checkpoint, readTokenizer(tokenizer, checkpoint.config().vocabSize()));
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    private static Tokenizer readTokenizer(Path file, int vocabSize) {
+        if (!Files.exists(file)) {
+            throw new FileFormatException(file, "path", "does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            return Tokenizers.fromHfFolder(file);
+        }
+        if (file.getFileName().toString().equals(HfFolderCheckpoint.TOKENIZER_FILE)) {
+            return Tokenizers.fromHfFolder(file.toAbsolutePath().getParent());
+        }
+        if (startsWith(file, "GGUF")) {
+            try (GgufFile gguf = GgufFile.open(file)) {
+                return Tokenizers.fromVocabulary(gguf.vocabulary(), file);
+            }
+        }
+        return Tokenizers.fromLlama2cFile(file, vocabSize);
     }
 
     private static boolean startsWith(Path file, String magic) {

@@ -1,5 +1,6 @@
 package org.quantbench.export.gguf;
 
+import org.quantbench.export.AtomicFileWriter;
 import org.quantbench.model.gguf.GgmlType;
 import org.quantbench.model.gguf.GgufArray;
 import org.quantbench.model.gguf.GgufKeys;
@@ -7,11 +8,7 @@ import org.quantbench.model.gguf.GgufValue;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,23 +62,14 @@ public final class GgufWriter {
      * {@code target} beyond what was there before, and the temp file is removed.
      */
     public void write(Path target) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                LittleEndianOutput out = new LittleEndianOutput(channel);
-                writeHeader(out);
-                for (GgufTensorSpec tensor : tensors) {
-                    writeData(out, tensor);
-                }
-                out.flush();
-                channel.force(true);
+        AtomicFileWriter.write(target, channel -> {
+            LittleEndianOutput out = new LittleEndianOutput(channel);
+            writeHeader(out);
+            for (GgufTensorSpec tensor : tensors) {
+                writeData(out, tensor);
             }
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+            out.flush();
+        });
     }
 
     private void writeHeader(LittleEndianOutput out) throws IOException {

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.quantbench.export.AtomicFileWriter;
+import org.quantbench.export.RopeRowOrder;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.ModelConfig;
 import org.quantbench.model.RopeLayout;
 import org.quantbench.model.RopeScaling;
-import org.quantbench.model.TensorNames;
 import org.quantbench.model.hf.CanonicalShapes;
 import org.quantbench.model.hf.HfConfig;
 import org.quantbench.model.hf.HfTensorNames;
@@ -100,61 +100,46 @@ public final class HfFolderWriter {
      * Returns the weight files written. The tokenizer is not copied.
      */
     public static List<Path> write(Checkpoint source, Path folder, SafetensorsDType dtype, long maxShardBytes) throws IOException {
+        return write(source, folder, dtype, maxShardBytes, OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** As {@link #write(Checkpoint, Path, SafetensorsDType, long)}, with BOS/EOS ids for config.json. */
+    public static List<Path> write(Checkpoint source, Path folder, SafetensorsDType dtype, long maxShardBytes,
+                                   OptionalInt bosId, OptionalInt eosId) throws IOException {
         ModelConfig config = source.config();
         ModelConfig hfConfig = new ModelConfig(config.architecture(), config.dim(), config.hiddenDim(), config.nLayers(),
                 config.nHeads(), config.nKvHeads(), config.headDim(), config.vocabSize(), config.maxSeqLen(),
                 config.normEps(), config.ropeTheta(), config.ropeScaling(), RopeLayout.HALF, config.tiedEmbeddings(),
                 config.qkvBias());
         String torchDtype = torchDtype(dtype);
-        boolean reorder = config.ropeLayout() == RopeLayout.INTERLEAVED;
+        boolean reorder = config.ropeLayout() != RopeLayout.HALF;
         List<SafetensorsEntry> entries = new ArrayList<>();
         for (var entry : CanonicalShapes.of(hfConfig).entrySet()) {
             String name = entry.getKey();
             WeightTensor weight = source.tensor(name);
-            TensorContent content = reorder && isRotated(name, config)
-                    ? rotateHalfOrder(weight, config.headDim())
+            TensorContent content = reorder && RopeRowOrder.isRotated(name)
+                    ? rotateHalfOrder(weight, config.ropeLayout(), config.headDim())
                     : TensorContent.ofWeight(weight);
             entries.add(new SafetensorsEntry(HfTensorNames.toHf(name), dtype, entry.getValue(), content));
         }
         List<Path> written = ShardedSafetensorsWriter.write(folder, entries, METADATA, maxShardBytes);
-        writeConfig(folder, hfConfig, torchDtype, OptionalInt.empty(), OptionalInt.empty());
+        writeConfig(folder, hfConfig, torchDtype, bosId, eosId);
         return written;
     }
 
-    private static boolean isRotated(String name, ModelConfig config) {
-        for (int l = 0; l < config.nLayers(); l++) {
-            if (name.equals(TensorNames.attnQ(l)) || name.equals(TensorNames.attnK(l))
-                    || name.equals(TensorNames.attnQBias(l)) || name.equals(TensorNames.attnKBias(l))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Interleaved pairs (2i, 2i+1) of each head become rotate-half pairs (i, i + d/2): HF position i takes
-     * interleaved position 2i and HF position i + d/2 takes 2i + 1. Matrices move whole rows, biases elements.
-     */
-    private static TensorContent rotateHalfOrder(WeightTensor weight, int headDim) {
-        int half = headDim / 2;
+    /** Q/K rows of each head moved from {@code layout} to HF's rotate-half order: whole rows for matrices, elements for biases. */
+    private static TensorContent rotateHalfOrder(WeightTensor weight, RopeLayout layout, int headDim) {
         if (weight.rows() == 1) {
             return sink -> {
                 float[] in = weight.toFloatArray();
                 float[] out = new float[in.length];
                 for (int i = 0; i < in.length; i++) {
-                    out[i] = in[interleavedIndex(i, headDim, half)];
+                    out[i] = in[RopeRowOrder.sourceIndex(layout, RopeLayout.HALF, headDim, i)];
                 }
                 sink.writeFloats(out, 0, out.length);
             };
         }
-        return TensorContent.ofRows(weight.rows(), weight.cols(),
-                (row, values) -> weight.readRow(interleavedIndex(row, headDim, half), values, 0));
-    }
-
-    private static int interleavedIndex(int hfIndex, int headDim, int half) {
-        int head = hfIndex / headDim;
-        int within = hfIndex % headDim;
-        int source = within < half ? 2 * within : 2 * (within - half) + 1;
-        return head * headDim + source;
+        return TensorContent.ofRows(weight.rows(), weight.cols(), (row, values) ->
+                weight.readRow(RopeRowOrder.sourceIndex(layout, RopeLayout.HALF, headDim, row), values, 0));
     }
 }

@@ -19,6 +19,9 @@ import java.util.Optional;
  * keep HF's rotate-half order.
  */
 public final class GgufCheckpoint implements Checkpoint {
+    /** Llama 3.x conversions bake their RoPE scaling into this F32 tensor of per-frequency divisors. */
+    public static final String ROPE_FREQS = "rope_freqs.weight";
+
     private final GgufFile file;
     private final ModelConfig config;
     private Optional<Tokenizer> tokenizer;

@@ -5,6 +5,8 @@ public final class GgufKeys {
     public static final String ARCHITECTURE = "general.architecture";
     public static final String ALIGNMENT = "general.alignment";
     public static final String NAME = "general.name";
+    public static final String FILE_TYPE = "general.file_type";
+    public static final String QUANTIZATION_VERSION = "general.quantization_version";
 
     public static final String TOKENIZER_MODEL = "tokenizer.ggml.model";
     public static final String TOKENIZER_PRE = "tokenizer.ggml.pre";
@@ -27,6 +29,7 @@ public final class GgufKeys {
     public static final String HEAD_COUNT = "attention.head_count";
     public static final String HEAD_COUNT_KV = "attention.head_count_kv";
     public static final String KEY_LENGTH = "attention.key_length";
+    public static final String VALUE_LENGTH = "attention.value_length";
     public static final String RMS_EPS = "attention.layer_norm_rms_epsilon";
     public static final String ROPE_FREQ_BASE = "rope.freq_base";
     public static final String ROPE_DIMENSION_COUNT = "rope.dimension_count";

@@ -13,8 +13,7 @@ import java.util.Set;
 
 /** Reads a {@link ModelConfig} from GGUF metadata and checks the file's tensors against it. */
 final class GgufModelConfig {
-    /** Llama 3.x conversions bake their RoPE scaling into this tensor of per-frequency divisors. */
-    static final String ROPE_FREQS = "rope_freqs.weight";
+    static final String ROPE_FREQS = GgufCheckpoint.ROPE_FREQS;
     /** The llama3 scaling parameters every Llama 3.1/3.2 release uses; only the factor differs (8 or 32). */
     private static final double LLAMA3_LOW_FREQ_FACTOR = 1;
     private static final double LLAMA3_HIGH_FREQ_FACTOR = 4;
@@ -40,7 +39,7 @@ final class GgufModelConfig {
         }
         int kvHeads = f.getInt(GgufKeys.of(arch, GgufKeys.HEAD_COUNT_KV), heads);
         int headDim = f.getInt(GgufKeys.of(arch, GgufKeys.KEY_LENGTH), dim / heads);
-        sameAsHeadDim(f, GgufKeys.of(arch, "attention.value_length"), headDim);
+        sameAsHeadDim(f, GgufKeys.of(arch, GgufKeys.VALUE_LENGTH), headDim);
         sameAsHeadDim(f, GgufKeys.of(arch, GgufKeys.ROPE_DIMENSION_COUNT), headDim);
         int context = f.getInt(GgufKeys.of(arch, GgufKeys.CONTEXT_LENGTH));
         float eps = f.getFloat(GgufKeys.of(arch, GgufKeys.RMS_EPS));
@@ -96,7 +95,7 @@ final class GgufModelConfig {
         RopeScaling scaling = new RopeScaling("llama3", factor, LLAMA3_LOW_FREQ_FACTOR, LLAMA3_HIGH_FREQ_FACTOR,
                 LLAMA3_ORIGINAL_CONTEXT);
         for (int i = 0; i < stored.length; i++) {
-            double expected = llama3Divisor(scaling, theta, i, headDim);
+            double expected = scaling.frequencyDivisor(theta, i, headDim);
             if (Math.abs(stored[i] - expected) > 1e-3 * expected) {
                 throw f.error(field, "entry " + i + " is " + stored[i] + " where Llama 3 scaling (factor " + factor
                         + ", low 1, high 4, original context 8192) gives " + expected
@@ -104,22 +103,6 @@ final class GgufModelConfig {
             }
         }
         return scaling;
-    }
-
-    /** How much Llama 3 scaling divides the frequency of rotation pair {@code i}. */
-    static double llama3Divisor(RopeScaling s, double theta, int i, int headDim) {
-        double freq = Math.pow(theta, -2.0 * i / headDim);
-        double wavelen = 2 * Math.PI / freq;
-        double lowFreqWavelen = s.originalMaxPositions() / s.lowFreqFactor();
-        double highFreqWavelen = s.originalMaxPositions() / s.highFreqFactor();
-        if (wavelen < highFreqWavelen) {
-            return 1;
-        }
-        if (wavelen > lowFreqWavelen) {
-            return s.factor();
-        }
-        double smooth = (s.originalMaxPositions() / wavelen - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
-        return 1 / ((1 - smooth) / s.factor() + smooth);
     }
 
     /** Every tensor the config needs, with its shape; nothing else but rope_freqs. */

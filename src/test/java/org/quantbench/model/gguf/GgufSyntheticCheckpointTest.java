@@ -180,12 +180,12 @@ class GgufSyntheticCheckpointTest {
         var s = new org.quantbench.model.RopeScaling("llama3", 8, 1, 4, 8192);
         // Llama 3.1 8B: theta 500000, head dim 128. Expected values from the formula of llama.cpp's converter,
         // run offline in python (float32 frequencies, float64 arithmetic).
-        assertThat(GgufModelConfig.llama3Divisor(s, 500000, 0, 128)).isEqualTo(1.0);
-        assertThat(GgufModelConfig.llama3Divisor(s, 500000, 28, 128)).isEqualTo(1.0);
-        assertThat(GgufModelConfig.llama3Divisor(s, 500000, 32, 128)).isCloseTo(2.6945300102233887, org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(GgufModelConfig.llama3Divisor(s, 500000, 34, 128)).isCloseTo(5.257327079772949, org.assertj.core.data.Offset.offset(1e-5));
-        assertThat(GgufModelConfig.llama3Divisor(s, 500000, 35, 128)).isEqualTo(8.0);
-        assertThat(GgufModelConfig.llama3Divisor(s, 500000, 63, 128)).isEqualTo(8.0);
+        assertThat(s.frequencyDivisor(500000, 0, 128)).isEqualTo(1.0);
+        assertThat(s.frequencyDivisor(500000, 28, 128)).isEqualTo(1.0);
+        assertThat(s.frequencyDivisor(500000, 32, 128)).isCloseTo(2.6945300102233887, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(s.frequencyDivisor(500000, 34, 128)).isCloseTo(5.257327079772949, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(s.frequencyDivisor(500000, 35, 128)).isEqualTo(8.0);
+        assertThat(s.frequencyDivisor(500000, 63, 128)).isEqualTo(8.0);
     }
 
     private static byte[] floats(float[] values) {
