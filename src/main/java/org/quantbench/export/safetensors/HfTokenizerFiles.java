@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * A byte-level BPE tokenizer written as HF tokenizer.json + tokenizer_config.json, for the pre-tokenizer presets
- * GGUF names (gpt2, smollm, llama-bpe, qwen2): normal tokens in the BPE vocab, control tokens as special added
- * tokens, user-defined ones as plain added tokens, the merges in rank order. Other tokenizers (SentencePiece,
+ * GGUF names (gpt2, smollm, llama-bpe, qwen2): every token in the BPE vocab, control tokens also as special added
+ * tokens and user-defined ones as plain added tokens, the merges in rank order. Other tokenizers (SentencePiece,
  * llama2.c, byte-level with another pre-tokenizer) have no faithful form here and are not written.
  */
 public final class HfTokenizerFiles {
@@ -45,18 +45,13 @@ public final class HfTokenizerFiles {
         if (!"gpt2".equals(v.model()) || preTokenizer(v.pre()) == null || v.unkId() >= 0) {
             return false;
         }
-        Set<String> normal = new HashSet<>();
+        Set<String> texts = new HashSet<>();
         for (int id = 0; id < v.tokens().size(); id++) {
             String text = v.tokens().get(id);
             switch (TokenType.fromGguf(v.tokenTypes()[id])) {
-                case NORMAL -> {
-                    if (!normal.add(text)) {
+                case NORMAL, CONTROL, USER_DEFINED -> {
+                    if (text.isEmpty() || !texts.add(text)) {
                         return false; // a JSON vocab cannot hold one text twice
-                    }
-                }
-                case CONTROL, USER_DEFINED -> {
-                    if (text.isEmpty()) {
-                        return false;
                     }
                 }
                 case UNUSED -> {
@@ -109,9 +104,11 @@ public final class HfTokenizerFiles {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         model.put("ignore_merges", "llama-bpe".equals(v.pre()));
+        // Added tokens are in the vocab too: HF tokenizers gives an added token that the model's vocab lacks a new
+        // id past the vocab, whatever its "id" says.
         ObjectNode vocab = model.putObject("vocab");
         for (int id = 0; id < v.tokens().size(); id++) {
-            if (v.tokenTypes()[id] == TokenType.NORMAL.ordinal()) {
+            if (v.tokenTypes()[id] != TokenType.UNUSED.ordinal()) {
                 vocab.put(v.tokens().get(id), id);
             }
         }

@@ -1,5 +1,6 @@
 package org.quantbench.export.safetensors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantbench.model.gguf.GgufFile;
@@ -23,7 +24,12 @@ class HfTokenizerFilesTest {
             original = Tokenizers.fromVocabulary(file.vocabulary(), gguf);
         }
         HfTokenizerFiles.of(original).orElseThrow().write(folder, 8192);
-        assertThat(folder.resolve(HfTokenizerFiles.TOKENIZER_JSON)).isRegularFile();
+        // HF tokenizers takes an added token's id from the model vocab (and invents one past it when missing),
+        // so special tokens must be in model.vocab at their ids as well.
+        var vocab = new ObjectMapper().readTree(folder.resolve(HfTokenizerFiles.TOKENIZER_JSON).toFile()).path("model").path("vocab");
+        assertThat(vocab.path("<|im_start|>").asInt(-1)).isEqualTo(1);
+        assertThat(vocab.path("<|endoftext|>").asInt(-1)).isZero();
+        assertThat(vocab.size()).isEqualTo(original.vocabSize());
         Tokenizer reread = Tokenizers.fromHfFolder(folder);
         assertThat(reread.vocabSize()).isEqualTo(original.vocabSize());
         assertThat(reread.bosId()).isEqualTo(original.bosId());
