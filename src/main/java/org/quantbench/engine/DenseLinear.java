@@ -50,7 +50,9 @@ public final class DenseLinear implements Linear {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
             float[] tile = TILE.get();
-            float[] acc = accumulators(n * tokens * MatmulKernels.accumulatorWidth());
+            int accSize = n * tokens * MatmulKernels.accumulatorWidth();
+            float[] acc = accumulators(accSize);
+            java.util.Arrays.fill(acc, 0, accSize, 0f);
             for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
                 int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
                 long colOffset = weight.dtype().bytesFor(kb);
@@ -58,8 +60,10 @@ public final class DenseLinear implements Linear {
                     RowDecoders.decode(weight.dtype(), weight.data(), (o0 + r) * weight.rowBytes() + colOffset,
                             tile, r * MatmulKernels.K_BLOCK, len);
                 }
-                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc, out, rows, o0,
-                        kb == 0, kb + len == cols);
+                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc);
+                if (kb + len == cols) {
+                    MatmulKernels.finishTile(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc, out, rows, o0);
+                }
             }
         });
     }
