@@ -104,7 +104,7 @@ public final class ModelQuantizer {
         p.put("embeddings_and_norms", "kept in their stored dtype");
         p.put("quantize_seconds", seconds);
         p.put("created", Instant.now().toString());
-        p.put("software", "QuantBench " + org.quantbench.quant.SoftwareVersion.VERSION);
+        p.put("software", "QuantBench " + org.quantbench.tensor.SoftwareVersion.VERSION);
         return p;
     }
 }

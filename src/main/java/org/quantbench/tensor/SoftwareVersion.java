@@ -1,4 +1,4 @@
-package org.quantbench.quant;
+package org.quantbench.tensor;
 
 /** The version recorded in provenance. */
 public final class SoftwareVersion {
