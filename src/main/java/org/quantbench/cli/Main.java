@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The command-line entry point: every subcommand runs headless on the same core as the GUI. */
 @Command(name = "quantbench", mixinStandardHelpOptions = true, version = "QuantBench " + SoftwareVersion.VERSION,
         description = "Quantize, evaluate and compare LLM checkpoints.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, PerplexityCommand.class, BenchCommand.class, SynthCommand.class})
+        subcommands = {InfoCommand.class, GenerateCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class, SynthCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
