@@ -1,6 +1,7 @@
 package org.quantbench.engine;
 
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.DType;
 import org.quantbench.tensor.GemvKernels;
 import org.quantbench.tensor.RowDecoders;
 import org.quantbench.tensor.WeightTensor;
@@ -40,7 +41,10 @@ public final class DenseLinear implements Linear {
                     Math.min(TiledMatmul.CHUNK_ROWS, rows - c * TiledMatmul.CHUNK_ROWS), in, cols, out));
             return;
         }
-        TiledMatmul.forward(rows, cols, (row, col, len, dst, off) -> RowDecoders.decode(weight.dtype(), weight.data(),
-                row * weight.rowBytes() + weight.dtype().bytesFor(col), dst, off, len), in, out, tokens, pool);
+        TiledMatmul.TileDecoder decoder = weight.dtype() == DType.BF16
+                ? (row, col, len, dst, off) -> GemvKernels.widenBf16(weight.data(), row * weight.rowBytes() + 2L * col, dst, off, len)
+                : (row, col, len, dst, off) -> RowDecoders.decode(weight.dtype(), weight.data(),
+                        row * weight.rowBytes() + weight.dtype().bytesFor(col), dst, off, len);
+        TiledMatmul.forward(rows, cols, decoder, in, out, tokens, pool);
     }
 }
