@@ -48,18 +48,23 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool(); Arena arena = Arena.ofShared();
              MachineProbe probe = new MachineProbe()) {
+            if (options.scheme != null && !weights.equals("stored")) {
+                throw new IllegalArgumentException("--weights and --scheme exclude each other");
+            }
             LinearFactory factory = switch (weights) {
                 case "stored" -> LinearFactory.STORED;
                 case "f32" -> new WideningLinearFactory(DType.F32, arena);
                 case "bf16" -> new WideningLinearFactory(DType.BF16, arena);
                 default -> throw new IllegalArgumentException("--weights must be stored, f32 or bf16, not " + weights);
             };
-            LlamaModel model = LlamaModel.load(ckpt, factory);
+            ModelOptions.LoadedModel loaded = options.scheme != null ? options.load(ckpt)
+                    : new ModelOptions.LoadedModel(LlamaModel.load(ckpt, factory), null);
+            LlamaModel model = loaded.model();
             MachineInfo machine = MachineInfo.current();
             System.out.printf("machine: %s, %d cores, %d-bit vectors, %s, %s%n", machine.cpuModel(), machine.cores(),
                     machine.vectorBits(), machine.jdk(), machine.os());
             System.out.printf("model: %s (%s), weights %s (%s), %.1f MB read per decoded token, %.4f GFLOP per token in linears%n",
-                    ckpt.source(), ckpt.format(), weights, model.layer(0).wq().format(), model.bytesReadPerToken() / 1e6,
+                    ckpt.source(), ckpt.format(), loaded.label(), model.layer(0).wq().format(), model.bytesReadPerToken() / 1e6,
                     model.linearFlopsPerToken() / 1e9);
             double peak = probe.fmaPeakGflops(pool.threads());
             System.out.printf("fma peak: %.1f GFLOP/s on %d threads%n", peak, pool.threads());
@@ -79,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
                         100 * r.decodeMedian() / bound);
             }
             System.out.printf("(%d threads, median of %d runs after %d warm-up, seed %d)%n", pool.threads(), repeats, warmup, seed);
+            loaded.close();
         }
         return 0;
     }

@@ -47,23 +47,25 @@ final class GenerateCommand implements Callable<Integer> {
             if (promptIds.length == 0) {
                 throw new IllegalArgumentException("empty prompt and the tokenizer has no BOS to start from");
             }
-            LlamaModel model = LlamaModel.load(ckpt);
-            int capacity = Math.min(ckpt.config().maxSeqLen(), promptIds.length + steps);
-            InferenceSession session = new InferenceSession(model, capacity, 64, pool);
-            Sampler sampler = new Sampler(temperature, topP, seed);
-            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            out.print(tok.decode(promptIds));
-            StreamingDecoder decoder = new StreamingDecoder(tok, out, promptIds);
-            long start = System.nanoTime();
-            int[] generated = Generator.generate(session, promptIds, steps, sampler,
-                    id -> tok.eosId().isPresent() && id == tok.eosId().getAsInt()
-                            || tok.bosId().isPresent() && id == tok.bosId().getAsInt(),
-                    decoder::accept);
-            decoder.flush();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            out.println();
-            System.err.printf("%d tokens in %.2f s (%.1f tok/s, prompt %d tokens, %d threads)%n",
-                    generated.length, seconds, generated.length / seconds, promptIds.length, pool.threads());
+            try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
+                LlamaModel model = loaded.model();
+                int capacity = Math.min(ckpt.config().maxSeqLen(), promptIds.length + steps);
+                InferenceSession session = new InferenceSession(model, capacity, 64, pool);
+                Sampler sampler = new Sampler(temperature, topP, seed);
+                PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+                out.print(tok.decode(promptIds));
+                StreamingDecoder decoder = new StreamingDecoder(tok, out, promptIds);
+                long start = System.nanoTime();
+                int[] generated = Generator.generate(session, promptIds, steps, sampler,
+                        id -> tok.eosId().isPresent() && id == tok.eosId().getAsInt()
+                                || tok.bosId().isPresent() && id == tok.bosId().getAsInt(),
+                        decoder::accept);
+                decoder.flush();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                out.println();
+                System.err.printf("%d tokens in %.2f s (%.1f tok/s, prompt %d tokens, %d threads)%n",
+                        generated.length, seconds, generated.length / seconds, promptIds.length, pool.threads());
+            }
         }
         return 0;
     }

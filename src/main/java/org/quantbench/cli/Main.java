@@ -1,14 +1,15 @@
 package org.quantbench.cli;
 
 import org.quantbench.tensor.FileFormatException;
+import org.quantbench.tensor.SoftwareVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command-line entry point: every subcommand runs headless on the same core as the GUI. */
-@Command(name = "quantbench", mixinStandardHelpOptions = true, version = "QuantBench " + Version.VERSION,
+@Command(name = "quantbench", mixinStandardHelpOptions = true, version = "QuantBench " + SoftwareVersion.VERSION,
         description = "Quantize, evaluate and compare LLM checkpoints.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, PerplexityCommand.class, BenchCommand.class,
-                ConvertCommand.class})
+        subcommands = {InfoCommand.class, GenerateCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class,
+                SynthCommand.class, ConvertCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -2,7 +2,14 @@ package org.quantbench.cli;
 
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.CheckpointLoader;
+import org.quantbench.engine.LlamaModel;
+import org.quantbench.model.ModelFingerprint;
 import org.quantbench.model.tokenizer.Tokenizer;
+import org.quantbench.quant.ModelQuantizer;
+import org.quantbench.quant.QuantizedModel;
+import org.quantbench.quant.QuantizedModelStore;
+import org.quantbench.quant.Scheme;
+import org.quantbench.quant.SchemeNames;
 import org.quantbench.tensor.ComputePool;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,8 +27,55 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--scheme", paramLabel = "NAME", description = "Run the model quantized with this scheme "
+            + "(e.g. W4A16-RTN-g128-sym, W8A8-INT, FP8-dynamic, NF4-DQ, Q4_0); quantized models are cached.")
+    String scheme;
+
+    @Option(names = "--quantize-lm-head", description = "Quantize lm_head too (default: it keeps its dtype).")
+    boolean quantizeLmHead;
+
+    @Option(names = "--no-cache", description = "Quantize in memory without reading or writing the cache.")
+    boolean noCache;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Cache folder (default: $QUANTBENCH_CACHE or ~/.cache/quantbench).")
+    Path cache;
+
     Checkpoint open() {
         return CheckpointLoader.open(model, tokenizer);
+    }
+
+    /** The model to run: as stored, or quantized under {@code --scheme} (from the cache when it is there). */
+    LoadedModel load(Checkpoint checkpoint) {
+        if (scheme == null) {
+            return new LoadedModel(LlamaModel.load(checkpoint), null);
+        }
+        Scheme s = SchemeNames.parse(scheme);
+        Path root = cache != null ? cache : QuantizedModelStore.defaultCacheRoot();
+        String hash = ModelFingerprint.sha256(checkpoint.source(), noCache ? null : root.resolve("hashes"));
+        QuantizedModel q = ModelQuantizer.prepare(checkpoint, hash, s, quantizeLmHead,
+                noCache ? null : new QuantizedModelStore(root), (done, total, name) -> {
+                    if (done == total || done % 20 == 0) {
+                        System.err.printf("  quantized %d/%d linears (%s)%n", done, total, name);
+                    }
+                });
+        System.err.printf("%s: %.3f bits/weight over the linears, %s%n", s.name(), q.bitsPerWeight(),
+                q.fromCache() ? "from the cache " + q.cacheEntry()
+                        : String.format("quantized in %.1f s%s", q.quantizeSeconds(), q.cacheEntry() != null ? ", cached in " + q.cacheEntry() : ""));
+        return new LoadedModel(LlamaModel.load(checkpoint, q), q);
+    }
+
+    /** A model ready to run and the quantized weights it holds (released on close). */
+    record LoadedModel(LlamaModel model, QuantizedModel quantized) implements AutoCloseable {
+        String label() {
+            return quantized == null ? "as stored" : quantized.scheme().name();
+        }
+
+        @Override
+        public void close() {
+            if (quantized != null) {
+                quantized.close();
+            }
+        }
     }
 
     ComputePool pool() {

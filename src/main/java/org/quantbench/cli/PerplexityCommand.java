@@ -56,16 +56,18 @@ final class PerplexityCommand implements Callable<Integer> {
             for (String doc : TextDocuments.read(text, split, split != null, maxBytes)) {
                 docs.add(tok.encode(doc, false));
             }
-            LlamaModel model = LlamaModel.load(ckpt);
-            InferenceSession session = new InferenceSession(model, context, 64, pool);
-            long start = System.nanoTime();
-            PerplexityResult r = new PerplexityEvaluator(session, def, tok.bosId()).evaluate(docs);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("definition: %s%n", def.describe());
-            System.out.printf("scored %,d tokens in %d windows over %d documents of %s (%.1f s, %.0f tok/s, %d threads)%n",
-                    r.scoredTokens(), r.windows(), r.documents(), text, seconds, r.scoredTokens() / seconds, pool.threads());
-            System.out.printf("mean nll: %.6f%n", r.meanNll());
-            System.out.printf("perplexity: %.3f%n", r.perplexity());
+            try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
+                InferenceSession session = new InferenceSession(loaded.model(), context, 64, pool);
+                long start = System.nanoTime();
+                PerplexityResult r = new PerplexityEvaluator(session, def, tok.bosId()).evaluate(docs);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("definition: %s%n", def.describe());
+                System.out.printf("scored %,d tokens in %d windows over %d documents of %s (%.1f s, %.0f tok/s, %d threads)%n",
+                        r.scoredTokens(), r.windows(), r.documents(), text, seconds, r.scoredTokens() / seconds, pool.threads());
+                System.out.printf("mean nll: %.6f%n", r.meanNll());
+                System.out.printf("model: %s, weights %s%n", ckpt.source(), loaded.label());
+                System.out.printf("perplexity: %.3f%n", r.perplexity());
+            }
         }
         return 0;
     }

@@ -74,7 +74,9 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private static final class Range extends RecursiveAction {
-        private final IntConsumer body;
+        private static final long serialVersionUID = 1L;
+
+        private final transient IntConsumer body;
         private final int from;
         private final int to;
 

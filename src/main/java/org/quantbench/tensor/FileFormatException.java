@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * so a user sees what is wrong without a stack trace.
  */
 public final class FileFormatException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final transient Path file;
     private final String field;
 

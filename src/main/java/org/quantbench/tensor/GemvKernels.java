@@ -80,6 +80,22 @@ public final class GemvKernels {
         return finishF32(acc, w, at, x, bound, len);
     }
 
+    /**
+     * Widens {@code len} BF16 values at byte {@code at} into {@code dst}: the vector twin of
+     * {@link RowDecoders#bf16ToFloat}, for the GEMM's tile decoding (bit-identical, it is a shift).
+     */
+    public static void widenBf16(MemorySegment w, long at, float[] dst, int dstOff, int len) {
+        int i = 0;
+        if (VectorSupport.enabled()) {
+            for (int bound = S.loopBound(len); i < bound; i += L) {
+                bf16(w, at + 2L * i).intoArray(dst, dstOff + i);
+            }
+        }
+        for (; i < len; i++) {
+            dst[dstOff + i] = RowDecoders.bf16ToFloat(w.get(RowDecoders.I16_LE, at + 2L * i));
+        }
+    }
+
     /** BF16 is the top half of an F32: widen by a 16-bit left shift. */
     private static FloatVector bf16(MemorySegment w, long at) {
         return ((IntVector) ShortVector.fromMemorySegment(SH, w, at, LE).convertShape(VectorOperators.S2I, I, 0))

@@ -114,6 +114,9 @@ public final class Llama2cCheckpoint implements Checkpoint {
         at[0] += 2L * seqLen * (c.headDim() / 2) * Float.BYTES;
         if (!c.tiedEmbeddings()) {
             t.put(TensorNames.OUTPUT, slice(file, at, "wcls", c.vocabSize(), dim));
+        } else if (at[0] > file.size()) {
+            throw new FileFormatException(file.path(), "freq_cis", "the header implies " + at[0] + " bytes but the file has "
+                    + file.size() + " (truncated?)");
         }
         return t;
     }

@@ -1,0 +1,64 @@
+package org.quantbench.engine;
+
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
+
+/**
+ * The GEMM every weight format shares: each task widens a tile of {@link #CHUNK_ROWS} rows x one K-block to
+ * float once (through the format's {@link TileDecoder}) and reuses it for every token, in the canonical order of
+ * {@link MatmulKernels}. A format's own GEMV must give the same floats for one token.
+ */
+public final class TiledMatmul {
+    /** Output rows per task: fixed, so results do not depend on the thread count. */
+    public static final int CHUNK_ROWS = 16;
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * MatmulKernels.K_BLOCK]);
+    private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** Widens {@code len} weights of row {@code row} starting at column {@code col} into {@code dst[dstOff..]}. */
+    @FunctionalInterface
+    public interface TileDecoder {
+        void decode(int row, int col, int len, float[] dst, int dstOff);
+    }
+
+    private TiledMatmul() {}
+
+    /** Tasks for {@code rows} outputs. */
+    public static int chunks(int rows) {
+        return (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    }
+
+    /** Multiply-adds of one task, for {@link ComputePool#forEach(int, long, java.util.function.IntConsumer)}. */
+    public static long workPerChunk(int cols, int tokens) {
+        return (long) CHUNK_ROWS * cols * tokens;
+    }
+
+    public static void forward(int rows, int cols, TileDecoder decoder, float[] in, float[] out, int tokens, ComputePool pool) {
+        pool.forEach(chunks(rows), workPerChunk(cols, tokens), c -> {
+            int o0 = c * CHUNK_ROWS;
+            int n = Math.min(CHUNK_ROWS, rows - o0);
+            float[] tile = TILE.get();
+            int accSize = n * tokens * MatmulKernels.accumulatorWidth();
+            float[] acc = accumulators(accSize);
+            java.util.Arrays.fill(acc, 0, accSize, 0f);
+            for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
+                int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
+                for (int r = 0; r < n; r++) {
+                    decoder.decode(o0 + r, kb, len, tile, r * MatmulKernels.K_BLOCK);
+                }
+                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc);
+                if (kb + len == cols) {
+                    MatmulKernels.finishTile(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc, out, rows, o0);
+                }
+            }
+        });
+    }
+
+    /** This thread's buffer for lane accumulators kept between K-blocks, grown on demand. */
+    private static float[] accumulators(int size) {
+        float[][] holder = ACC.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
+}
