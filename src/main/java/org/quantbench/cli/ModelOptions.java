@@ -21,7 +21,8 @@ final class ModelOptions {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A HF folder, a .gguf file or a llama2.c .bin.")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "A separate tokenizer file (llama2.c tokenizer.bin).")
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "A tokenizer instead of the model's own (llama2.c keeps it apart):"
+            + " a llama2.c tokenizer.bin, a tokenizer.json or its folder, or a .gguf.")
     Path tokenizer;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
