@@ -44,10 +44,12 @@ import java.util.Set;
  * divides cols and {@code cols * b} is a multiple of 8 (W4 g128 asymmetric: {@code 4 + 40/128}).
  *
  * <h2>Kernels</h2>
- * One token: a fused Vector API GEMV for every b when the groups start on vector boundaries (g a multiple of the float
- * lanes, or one group per row); other layouts dequantize each row and take {@link MatmulKernels#dot}. Several tokens:
- * {@link TiledMatmul} over a vectorized tile decoder. Both give the same floats as {@link #dequantizeRow} and sum in the
- * canonical order, so outputs do not depend on the number of tokens or threads.
+ * When groups start on vector boundaries (g a multiple of the float lanes, or one group per row) and the float lanes'
+ * codes fill whole bytes (always at 256 and 512 bits; even b at 128): one token takes a fused Vector API GEMV (unpack,
+ * dequantize and FMA in registers), several tokens {@link TiledMatmul} over a vectorized tile decoder, for every b.
+ * Other layouts (and scales below 2^-119), and the last rows of a restored buffer with no slack after it, decode rows
+ * with the scalar reference and take {@link MatmulKernels#dot} or the same GEMM. All paths give the floats of {@link #dequantizeRow} and sum in
+ * the canonical order, so outputs do not depend on the number of tokens or threads.
  */
 public final class IntGroupedLinear implements QuantizedLinear {
     /** Group size meaning one group per output row. */
@@ -66,6 +68,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
     final long rowBytes;
     final int groupCols;
     final int groups;
+
     final float[] scales;
     /** One zero point per group; for symmetric quantizers all {@code 2^(b-1)} and not exposed as a buffer. */
     final byte[] zeros;
@@ -86,7 +89,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.qweight = codes.asSlice(0, rows * rowBytes);
         this.scales = scales;
         this.zeros = zeros;
-        boolean vector = GroupedCodeKernels.supports(quantizer.bits(), groupCols, groups);
+        boolean vector = GroupedCodeKernels.supports(quantizer.bits(), groupCols, groups, scales);
         this.unpack = vector ? new GroupedCodeKernels.Unpack(quantizer.bits()) : null;
         this.vectorRows = vector
                 ? (int) Math.clamp((codes.byteSize() - GroupedCodeKernels.LOAD_BYTES) / rowBytes, 0, rows) : 0;
@@ -353,16 +356,17 @@ public final class IntGroupedLinear implements QuantizedLinear {
         int r = 0;
         if (unpack != null) {
             int bound = GroupedCodeKernels.vectorBound(cols);
-            for (; r + 4 <= n && o0 + r + 4 <= vectorRows; r += 4) {
-                GroupedCodeKernels.gemvQuad(this, unpack, o0 + r, x, out);
-                for (int q = o0 + r; q < o0 + r + 4; q++) {
+            int step = GroupedCodeKernels.ROWS;
+            for (; r + step <= n && o0 + r + step <= vectorRows; r += step) {
+                GroupedCodeKernels.gemvRows(this, unpack, o0 + r, x, out);
+                for (int q = o0 + r; q < o0 + r + step; q++) {
                     out[q] = addTail(q, bound, x, out[q]);
                 }
             }
         }
         for (; r < n; r++) {
             float[] w = rowBuffer();
-            decodeScalar(o0 + r, 0, cols, w, 0);
+            decodeTile(o0 + r, 0, cols, w, 0);
             out[o0 + r] = MatmulKernels.dot(w, 0, x, 0, cols);
         }
     }

@@ -273,6 +273,39 @@ class IntGroupedLinearTest {
         }
     }
 
+    /** Scales whose 2^-7 multiple is subnormal take the scalar paths; huge ones overflow alike in every path. */
+    @Test
+    void extremeScalesGiveTheSameOutputsInEveryPath() {
+        java.util.Random r = new java.util.Random(4);
+        for (int bits : new int[] {3, 4, 8}) {
+            IntQuantizer q = IntQuantizer.asymmetric(bits);
+            int rows = 6;
+            int cols = 200;
+            byte[] codes = new byte[rows * cols];
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = (byte) r.nextInt(q.maxCode() + 1);
+            }
+            int groups = (cols + 47) / 48;
+            for (float magnitude : new float[] {1e-40f, 1e-37f, 3e37f}) {
+                float[] scales = new float[rows * groups];
+                int[] zeros = new int[rows * groups];
+                for (int i = 0; i < scales.length; i++) {
+                    scales[i] = magnitude * (float) (r.nextGaussian());
+                    zeros[i] = r.nextInt(q.maxCode() + 1);
+                }
+                IntGroupedLinear lin = IntGroupedLinear.fromCodes(rows, cols, q, 48, codes, scales, zeros);
+                float[] x = IntTestData.activations(3, cols, bits);
+                try (ComputePool one = new ComputePool(1)) {
+                    float[] batched = IntTestData.forward(lin, x, 3, one);
+                    for (int t = 0; t < 3; t++) {
+                        float[] single = IntTestData.forward(lin, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, one);
+                        assertThat(java.util.Arrays.copyOfRange(batched, t * rows, (t + 1) * rows)).isEqualTo(single);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void bitsPerWeightAndResidentBytesFollowTheFormula() {
         IntGroupedLinear w4 = IntGroupedLinear.quantize(IntTestData.gaussian("w", 8, 256, 1), IntQuantizer.asymmetric(4), 128);
