@@ -83,8 +83,8 @@ public final class Nf4Linear implements QuantizedLinear {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("NF4 layer shape must be positive, got " + rows + "x" + cols);
         }
-        if (blockSize < 16 || blockSize > MAX_BLOCK_SIZE || blockSize % 16 != 0) {
-            throw new IllegalArgumentException("NF4 block size must be a multiple of 16 from 16 to " + MAX_BLOCK_SIZE
+        if (blockSize < 32 || blockSize > MAX_BLOCK_SIZE || blockSize % 32 != 0) {
+            throw new IllegalArgumentException("NF4 block size must be a multiple of 32 from 32 to " + MAX_BLOCK_SIZE
                     + ", got " + blockSize);
         }
         if ((long) rows * blocksPerRow(cols, blockSize) > Integer.MAX_VALUE - 8) {
@@ -95,7 +95,7 @@ public final class Nf4Linear implements QuantizedLinear {
     /**
      * Quantizes {@code w} row by row. An all-zero block gets absmax 0 and code {@link Nf4Code#ZERO} throughout.
      *
-     * @param blockSize weights per absmax, a multiple of 16 ({@link #DEFAULT_BLOCK_SIZE} = 64 as bitsandbytes)
+     * @param blockSize weights per absmax, a multiple of 32 ({@link #DEFAULT_BLOCK_SIZE} = 64 as bitsandbytes)
      * @throws IllegalArgumentException for a bad block size, or if a weight is NaN or infinite
      */
     public static Nf4Linear quantize(WeightTensor w, int blockSize, boolean doubleQuant) {
