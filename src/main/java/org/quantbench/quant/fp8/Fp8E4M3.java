@@ -61,6 +61,28 @@ public final class Fp8E4M3 {
     }
 
     /**
+     * {@code decode(encode(value))} computed directly: the value rounded to the nearest E4M3 value (ties to even),
+     * saturated to ±448, NaN kept. The same bit operations as {@link #encode}, leaving the result as a float.
+     */
+    public static float round(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        int abs = bits & 0x7FFF_FFFF;
+        if (abs > 0x7F80_0000) {
+            return value;
+        }
+        int rounded;
+        if (abs >= MAX_BITS) {
+            rounded = MAX_BITS;
+        } else if (abs < MIN_NORMAL_BITS) {
+            float magic = Float.intBitsToFloat(SUBNORMAL_MAGIC_BITS);
+            rounded = Float.floatToRawIntBits((Float.intBitsToFloat(abs) + magic) - magic);
+        } else {
+            rounded = Math.min((abs + 0x7_FFFF + ((abs >>> 20) & 1)) & 0xFFF0_0000, MAX_BITS);
+        }
+        return Float.intBitsToFloat(rounded | (bits & 0x8000_0000));
+    }
+
+    /**
      * The value of a non-NaN code without a table: the 7 magnitude bits moved into a float's exponent and mantissa
      * fields give the value times 2^-120 (subnormal codes land on float subnormals), and the product with 2^120 is
      * exact. This is the arithmetic the vector kernels use; for the NaN codes it gives ±480, so NaN codes must never

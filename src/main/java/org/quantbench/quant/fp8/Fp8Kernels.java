@@ -40,6 +40,52 @@ final class Fp8Kernels {
         return Fp8E4M3.decode(codes.get(ValueLayout.JAVA_BYTE, at));
     }
 
+    private static final int MIN_NORMAL_BITS = 0x3C80_0000;
+    private static final int MAX_BITS = 0x43E0_0000;
+    private static final float SUBNORMAL_MAGIC = 0x1p14f;
+
+    /** The largest magnitude of {@code x[off..off+n)} (NaN if one is NaN); max is exact, so lane order is irrelevant. */
+    static float amax(float[] x, int off, int n) {
+        int i = 0;
+        float m = 0f;
+        if (VectorSupport.enabled()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int bound = S.loopBound(n); i < bound; i += L) {
+                acc = acc.max(FloatVector.fromArray(S, x, off + i).abs());
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, Math.abs(x[off + i]));
+        }
+        return m;
+    }
+
+    /**
+     * {@code dst[dstOff + i] = Fp8E4M3.round(src[srcOff + i] / s)} for {@code i < n}: the dynamic activation cast,
+     * as values. Lane-wise it is the same arithmetic as the scalar {@link Fp8E4M3#round}, with blends for its branches.
+     */
+    static void roundQuotients(float[] src, int srcOff, float s, float[] dst, int dstOff, int n) {
+        int i = 0;
+        if (VectorSupport.enabled()) {
+            for (int bound = S.loopBound(n); i < bound; i += L) {
+                FloatVector q = FloatVector.fromArray(S, src, srcOff + i).div(s);
+                IntVector bits = q.reinterpretAsInts();
+                IntVector abs = bits.and(0x7FFF_FFFF);
+                IntVector normal = abs.add(abs.lanewise(VectorOperators.LSHR, 20).and(1)).add(0x7_FFFF).and(0xFFF0_0000)
+                        .min(MAX_BITS);
+                IntVector subnormal = abs.reinterpretAsFloats().add(SUBNORMAL_MAGIC).sub(SUBNORMAL_MAGIC).reinterpretAsInts();
+                IntVector rounded = normal.blend(subnormal, abs.lt(MIN_NORMAL_BITS))
+                        .blend(MAX_BITS, abs.compare(VectorOperators.GE, MAX_BITS))
+                        .or(bits.and(0x8000_0000));
+                rounded.blend(bits, abs.compare(VectorOperators.GT, 0x7F80_0000)).reinterpretAsFloats().intoArray(dst, dstOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = Fp8E4M3.round(src[srcOff + i] / s);
+        }
+    }
+
     /** {@code dst[dstOff + i] = decode(codes[at + i])} for {@code i < len}. */
     static void decodeRun(MemorySegment codes, long at, int len, float[] dst, int dstOff) {
         int i = 0;

@@ -182,19 +182,18 @@ public final class Fp8Linear implements QuantizedLinear {
 
     /**
      * The per-token activation cast of {@link Activations#DYNAMIC}: for each token, {@code s_x = amax/448} into
-     * {@code tokenScales[t]} and {@code decode(cast(x / s_x))} into {@code decoded} (all zeros when {@code s_x = 0}).
+     * {@code tokenScales[t]} and {@code decode(cast(x / s_x))} (= {@link Fp8E4M3#round}) into {@code decoded} (all zeros
+     * when {@code s_x = 0}).
      */
     static void castActivations(float[] in, int tokens, int cols, float[] decoded, float[] tokenScales) {
         for (int t = 0; t < tokens; t++) {
             int off = t * cols;
-            float amax = 0f;
-            for (int i = 0; i < cols; i++) {
-                amax = Math.max(amax, Math.abs(in[off + i]));
-            }
-            float s = amax / Fp8E4M3.MAX;
+            float s = Fp8Kernels.amax(in, off, cols) / Fp8E4M3.MAX;
             tokenScales[t] = s;
-            for (int i = 0; i < cols; i++) {
-                decoded[off + i] = s == 0f ? 0f : Fp8E4M3.decode(Fp8E4M3.encode(in[off + i] / s));
+            if (s == 0f) {
+                java.util.Arrays.fill(decoded, off, off + cols, 0f);
+            } else {
+                Fp8Kernels.roundQuotients(in, off, s, decoded, off, cols);
             }
         }
     }

@@ -113,4 +113,75 @@ class Fp8E4M3Test {
             }
         }
     }
+
+    @Test
+    void roundEqualsDecodeOfEncode() {
+        for (long b = 0; b <= 0xFFFF_FFFFL; b += 251) { // about 17 million bit patterns, every exponent and sign
+            float v = Float.intBitsToFloat((int) b);
+            assertRoundsLikeTheCast(v);
+        }
+        for (int c = 0; c < 256; c++) {
+            float v = Fp8E4M3.decode(c);
+            for (float w : new float[] {v, Math.nextUp(v), Math.nextDown(v)}) {
+                assertRoundsLikeTheCast(w);
+            }
+        }
+        for (float v : new float[] {0x1p-10f, 3 * 0x1p-10f, 15 * 0x1p-10f, 464f, 480f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.MAX_VALUE, Float.MIN_VALUE, -0f}) {
+            assertRoundsLikeTheCast(v);
+        }
+    }
+
+    private static void assertRoundsLikeTheCast(float v) {
+        float expected = Fp8E4M3.decode(Fp8E4M3.encode(v));
+        float got = Fp8E4M3.round(v);
+        if (Float.isNaN(expected)) {
+            assertThat(got).as("%s", v).isNaN();
+        } else if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(expected)) {
+            assertThat(got).as("round(%s) [bits %08x]", v, Float.floatToRawIntBits(v)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void vectorCastOfQuotientsMatchesTheScalarOne() {
+        java.util.Random r = new java.util.Random(3);
+        int n = 4000;
+        float[] src = new float[n];
+        for (int i = 0; i < n; i++) {
+            src[i] = switch (i % 5) {
+                case 0 -> (float) r.nextGaussian();
+                case 1 -> (float) (r.nextGaussian() * 1e-3); // subnormal after scaling
+                case 2 -> Fp8E4M3.decode(r.nextInt(256)) * 0.5f; // on the grid (and NaN)
+                case 3 -> (float) ((Fp8E4M3.decode(r.nextInt(126)) + Fp8E4M3.decode(r.nextInt(126) + 1)) / 4.0); // midpoints
+                default -> (float) (r.nextGaussian() * 400);
+            };
+        }
+        src[7] = Float.POSITIVE_INFINITY;
+        src[8] = Float.NEGATIVE_INFINITY;
+        src[9] = -0f;
+        float s = 0.5f;
+        float[] dst = new float[n + 3];
+        Fp8Kernels.roundQuotients(src, 0, s, dst, 3, n);
+        for (int i = 0; i < n; i++) {
+            float expected = Fp8E4M3.round(src[i] / s);
+            assertThat(Float.floatToRawIntBits(dst[3 + i])).as("element %d (%s)", i, src[i])
+                    .isEqualTo(Float.floatToRawIntBits(expected));
+        }
+        float[] noNan = java.util.Arrays.copyOf(src, n);
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(noNan[i])) {
+                noNan[i] = i;
+            }
+        }
+        assertThat(Fp8Kernels.amax(noNan, 10, 1000)).isEqualTo(maxAbs(noNan, 10, 1000));
+        assertThat(Fp8Kernels.amax(src, 0, n)).isNaN(); // a NaN activation makes the token scale NaN
+    }
+
+    private static float maxAbs(float[] x, int off, int n) {
+        float m = 0;
+        for (int i = off; i < off + n; i++) {
+            m = Math.max(m, Math.abs(x[i]));
+        }
+        return m;
+    }
 }
