@@ -6,6 +6,7 @@ import org.quantbench.engine.WideningLinearFactory;
 import org.quantbench.eval.ThroughputBenchmark;
 import org.quantbench.eval.ThroughputResult;
 import org.quantbench.model.Checkpoint;
+import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.DType;
 import org.quantbench.tensor.probe.MachineInfo;
@@ -55,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--weights and --scheme exclude each other");
             }
             LinearFactory factory = switch (weights) {
-                case "stored" -> LinearFactory.STORED;
+                case "stored" -> new GgmlLinearFactory();
                 case "f32" -> new WideningLinearFactory(DType.F32, arena);
                 case "bf16" -> new WideningLinearFactory(DType.BF16, arena);
                 default -> throw new IllegalArgumentException("--weights must be stored, f32 or bf16, not " + weights);
