@@ -33,21 +33,17 @@ public final class Nf4Code {
     }
 
     /**
-     * The code whose value is nearest to {@code v} (a weight divided by its block's absmax, so within [-1, 1]);
+     * The code whose value is nearest to {@code v} (a weight divided by its block's absmax, so within [-1, 1]; finite);
      * a value exactly on a midpoint takes the lower code, as bitsandbytes' {@code x > threshold} decision tree does.
      */
     public static int nearest(float v) {
-        int lo = 0;
-        int hi = MIDPOINTS.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (v > MIDPOINTS[mid]) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        // The number of midpoints below v, without branches (a search mispredicts on weights): for finite floats
+        // m - v is negative exactly when v > m, and an exact tie gives +0.
+        int k = 0;
+        for (float m : MIDPOINTS) {
+            k += Float.floatToRawIntBits(m - v) >>> 31;
         }
-        return lo;
+        return k;
     }
 
     private static float[] midpoints() {

@@ -107,6 +107,7 @@ public final class Nf4Linear implements QuantizedLinear {
         float[] absmaxes = new float[rows * nb];
         MemorySegment qweight = Arena.ofAuto().allocate(rows * rowBytes, 64);
         float[] row = new float[cols];
+        byte[] packed = new byte[(int) rowBytes];
         for (int r = 0; r < rows; r++) {
             w.readRow(r, row, 0);
             for (int j = 0; j < nb; j++) {
@@ -123,12 +124,14 @@ public final class Nf4Linear implements QuantizedLinear {
                 absmaxes[r * nb + j] = a;
                 for (int i = from; i < to; i++) {
                     int code = a == 0f ? Nf4Code.ZERO : Nf4Code.nearest(row[i] / a);
-                    long at = r * rowBytes + (i >>> 1);
-                    byte old = qweight.get(ValueLayout.JAVA_BYTE, at);
-                    byte packed = (i & 1) == 0 ? (byte) ((old & 0x0F) | code << 4) : (byte) ((old & 0xF0) | code);
-                    qweight.set(ValueLayout.JAVA_BYTE, at, packed);
+                    if ((i & 1) == 0) {
+                        packed[i >>> 1] = (byte) (code << 4);
+                    } else {
+                        packed[i >>> 1] |= (byte) code;
+                    }
                 }
             }
+            MemorySegment.copy(packed, 0, qweight, ValueLayout.JAVA_BYTE, r * rowBytes, packed.length);
         }
         if (!doubleQuant) {
             MemorySegment absmax = Arena.ofAuto().allocate(4L * absmaxes.length, 64);
