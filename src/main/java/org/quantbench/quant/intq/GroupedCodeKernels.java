@@ -17,9 +17,11 @@ import java.nio.ByteOrder;
  * Vector kernels of {@link IntGroupedLinear}: the bytes holding L consecutive codes (L = float lanes) are loaded once,
  * spread to the L int lanes with a constant byte shuffle and masked in place, then dequantized to exactly the floats
  * of the scalar reference {@code s * (float) (q - z)}. The GEMV multiplies them into lane accumulators in
- * {@link MatmulKernels}' canonical order, two rows in flight (two FMA chains hide the latency; four made C2 stop
- * inlining, "NodeCountInliningCutoff", and box vectors); the tile decoder stores them for the shared GEMM. Scalar tails
- * are left to the caller.
+ * {@link MatmulKernels}' canonical order, two rows in flight (two FMA chains hide the latency; four were no faster and
+ * strain C2's inlining node budget, past which vectors get boxed); the tile decoder stores them for the shared GEMM.
+ * Scalar tails are left to the caller. Per-lane shifts are avoided: {@code lanewise(LSHR, vector)} masks its counts
+ * through a nested {@code lanewise} call that C2 sometimes refused to inline ("recursive inlining is too deep"),
+ * which boxed every vector of the loop and made it ten times slower.
  * <p>
  * Codes are not shifted down: lane p keeps its code {@code q} as {@code m = q * 2^sh} (sh = the code's bit offset in
  * its byte). OR-ing {@code 2^23}'s exponent bits onto m gives the float {@code 2^23 + m} for free; subtracting the

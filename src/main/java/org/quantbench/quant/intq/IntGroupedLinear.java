@@ -68,7 +68,6 @@ public final class IntGroupedLinear implements QuantizedLinear {
     final long rowBytes;
     final int groupCols;
     final int groups;
-
     final float[] scales;
     /** One zero point per group; for symmetric quantizers all {@code 2^(b-1)} and not exposed as a buffer. */
     final byte[] zeros;

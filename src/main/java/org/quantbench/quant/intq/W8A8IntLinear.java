@@ -38,6 +38,9 @@ public final class W8A8IntLinear implements QuantizedLinear {
     public static final int MAX_COLS = 1 << 17;
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** The calling thread's quantized activations; each task's int dot products. Grown on demand, never shrunk. */
+    private static final ThreadLocal<float[][]> ACTIVATIONS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<int[][]> DOTS = ThreadLocal.withInitial(() -> new int[1][0]);
 
     private final int rows;
     private final int cols;
@@ -242,7 +245,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
 
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
-        float[] xq = new float[tokens * cols];
+        float[] xq = grow(ACTIVATIONS.get(), tokens * cols);
         float[] sx = new float[tokens];
         for (int t = 0; t < tokens; t++) {
             sx[t] = quantizeToken(in, t * cols, xq, t * cols);
@@ -250,7 +253,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
         pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, tokens), c -> {
             int o0 = c * TiledMatmul.CHUNK_ROWS;
             int n = Math.min(TiledMatmul.CHUNK_ROWS, rows - o0);
-            int[] acc = new int[n * tokens];
+            int[] acc = grow(DOTS.get(), n * tokens);
             if (tokens == 1) {
                 gemv(o0, n, xq, acc);
             } else {
@@ -262,6 +265,20 @@ public final class W8A8IntLinear implements QuantizedLinear {
                 }
             }
         });
+    }
+
+    private static float[] grow(float[][] holder, int size) {
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
+
+    private static int[] grow(int[][] holder, int size) {
+        if (holder[0].length < size) {
+            holder[0] = new int[size];
+        }
+        return holder[0];
     }
 
     private void gemv(int o0, int n, float[] xq, int[] acc) {

@@ -42,7 +42,7 @@ class W8A8IntLinearTest {
         return y;
     }
 
-    private static void checkAgainstReference(W8A8IntLinear lin, float[] smoothing, long seed) {
+    static void checkAgainstReference(W8A8IntLinear lin, float[] smoothing, long seed) {
         int rows = lin.outFeatures();
         int cols = lin.inFeatures();
         int tokens = 13;
