@@ -48,17 +48,17 @@ public sealed interface PreTokenizer {
             case "qwen2" -> qwen2();
             case "smollm" -> smollm();
             default -> throw new IllegalArgumentException("tokenizer.ggml.pre: unsupported pre-tokenizer '" + name
-                    + "' (supported: default, gpt2, llama-bpe, llama3, qwen2, smollm)");
+                    + "' (supported: default, gpt2, gpt-2, llama-bpe, llama3, qwen2, smollm)");
         };
     }
 
     /**
-     * The {@code tokenizer.ggml.pre} name of the preset this pre-tokenizer is, step for step ("gpt2", "llama-bpe",
+     * The {@code tokenizer.ggml.pre} name of the preset this pre-tokenizer is, step for step ("gpt-2" as llama.cpp spells it, "llama-bpe",
      * "qwen2" or "smollm"), however it was built; empty when it is none of them.
      */
     static Optional<String> ggufNameOf(PreTokenizer pre) {
         List<PreTokenizer> steps = steps(pre);
-        for (String name : List.of("gpt2", "llama-bpe", "qwen2", "smollm")) {
+        for (String name : List.of("gpt-2", "llama-bpe", "qwen2", "smollm")) {
             List<PreTokenizer> preset = steps(forGgufName(name));
             boolean same = preset.size() == steps.size();
             for (int i = 0; same && i < steps.size(); i++) {
