@@ -19,9 +19,12 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 
 /**
  * Widens whole Q8_0 / Q4_0 / Q4_1 blocks to float with the Vector API, giving exactly the floats of
- * {@link org.quantbench.tensor.GgmlBlocks}: the same int-to-float conversions and the same float operations in the
- * same order, never fused. Used for the GEMM's weight tiles and for GEMV rows outside the fused kernels; with vectors
- * off or narrower than 256 bits it defers to the scalar reference.
+ * {@link org.quantbench.tensor.GgmlBlocks}. Used for the GEMM's weight tiles and for GEMV rows outside the fused
+ * kernels; with vectors off or narrower than 256 bits it defers to the scalar reference.
+ * <p>
+ * Exactness: a quant times a scale never rounds (at most 8 bits times fp16's 11 significant bits fits a float's
+ * 24, and fp16's range sits far inside float's), so {@code q * d} and {@code (q - 8) * d} are exact products and
+ * Q4_1's {@code q * d + m} rounds only once, at the add: computing it as one FMA gives the reference's bits.
  * <p>
  * The loops call only the Vector API's force-inlined methods. C2 stops inlining ordinary methods once a
  * compilation has created about 18,000 IR nodes, each vector operation creates hundreds while it is parsed, and a
@@ -50,11 +53,14 @@ final class GgmlBlockDecoder {
      */
     static final FloatVector CODES = FloatVector.fromArray(S, codes(0), 0);
     static final FloatVector CENTERED = FloatVector.fromArray(S, codes(-8), 0);
+    /** With 8 lanes the tables take two vectors: these are their lanes 8..15. */
+    static final FloatVector CODES_HIGH = FloatVector.fromArray(S, codes(0), 8);
+    static final FloatVector CENTERED_HIGH = FloatVector.fromArray(S, codes(-8), 8);
 
     private GgmlBlockDecoder() {}
 
     private static float[] codes(int offset) {
-        float[] v = new float[Math.max(16, L)];
+        float[] v = new float[Math.max(16, 8 + L)];
         for (int i = 0; i < 16; i++) {
             v[i] = i + offset;
         }
@@ -105,7 +111,7 @@ final class GgmlBlockDecoder {
     private static void q4_1w16(MemorySegment w, long at, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
             long p = at + 20L * b;
-            IntVector table = CODES.mul(Float.float16ToFloat(w.get(F16, p))).add(Float.float16ToFloat(w.get(F16, p + 2))).reinterpretAsInts();
+            IntVector table = CODES.fma(Float.float16ToFloat(w.get(F16, p)), Float.float16ToFloat(w.get(F16, p + 2))).reinterpretAsInts();
             IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 4, LE).convertShape(B2I, I, 0);
             q.selectFrom(table).reinterpretAsFloats().intoArray(dst, off + QK * b);
             q.lanewise(LSHR, 4).selectFrom(table).reinterpretAsFloats().intoArray(dst, off + QK * b + 16);
@@ -152,10 +158,10 @@ final class GgmlBlockDecoder {
             ByteVector packed = ByteVector.fromMemorySegment(B16, w, p + 4, LE);
             IntVector q0 = (IntVector) packed.convertShape(B2I, I, 0);
             IntVector q1 = (IntVector) packed.convertShape(B2I, I, 1);
-            ((FloatVector) q0.and(0xF).convert(I2F, 0)).mul(d).add(m).intoArray(dst, o);
-            ((FloatVector) q1.and(0xF).convert(I2F, 0)).mul(d).add(m).intoArray(dst, o + 8);
-            ((FloatVector) q0.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).mul(d).add(m).intoArray(dst, o + 16);
-            ((FloatVector) q1.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).mul(d).add(m).intoArray(dst, o + 24);
+            ((FloatVector) q0.and(0xF).convert(I2F, 0)).fma(d, m).intoArray(dst, o);
+            ((FloatVector) q1.and(0xF).convert(I2F, 0)).fma(d, m).intoArray(dst, o + 8);
+            ((FloatVector) q0.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).fma(d, m).intoArray(dst, o + 16);
+            ((FloatVector) q1.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).fma(d, m).intoArray(dst, o + 24);
         }
     }
 }

@@ -127,10 +127,10 @@ final class GgmlGemv {
             long p = 20L * b;
             FloatVector x0 = FloatVector.fromArray(S, x, QK * b);
             FloatVector x1 = FloatVector.fromArray(S, x, QK * b + 16);
-            IntVector t0 = CODES.mul(Float.float16ToFloat(w.get(F16, at + p))).add(Float.float16ToFloat(w.get(F16, at + p + 2))).reinterpretAsInts();
-            IntVector t1 = CODES.mul(Float.float16ToFloat(w.get(F16, at1 + p))).add(Float.float16ToFloat(w.get(F16, at1 + p + 2))).reinterpretAsInts();
-            IntVector t2 = CODES.mul(Float.float16ToFloat(w.get(F16, at2 + p))).add(Float.float16ToFloat(w.get(F16, at2 + p + 2))).reinterpretAsInts();
-            IntVector t3 = CODES.mul(Float.float16ToFloat(w.get(F16, at3 + p))).add(Float.float16ToFloat(w.get(F16, at3 + p + 2))).reinterpretAsInts();
+            IntVector t0 = CODES.fma(Float.float16ToFloat(w.get(F16, at + p)), Float.float16ToFloat(w.get(F16, at + p + 2))).reinterpretAsInts();
+            IntVector t1 = CODES.fma(Float.float16ToFloat(w.get(F16, at1 + p)), Float.float16ToFloat(w.get(F16, at1 + p + 2))).reinterpretAsInts();
+            IntVector t2 = CODES.fma(Float.float16ToFloat(w.get(F16, at2 + p)), Float.float16ToFloat(w.get(F16, at2 + p + 2))).reinterpretAsInts();
+            IntVector t3 = CODES.fma(Float.float16ToFloat(w.get(F16, at3 + p)), Float.float16ToFloat(w.get(F16, at3 + p + 2))).reinterpretAsInts();
             IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B16, w, at + p + 4, LE).convertShape(B2I, I, 0);
             IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B16, w, at1 + p + 4, LE).convertShape(B2I, I, 0);
             IntVector q2 = (IntVector) ByteVector.fromMemorySegment(B16, w, at2 + p + 4, LE).convertShape(B2I, I, 0);
@@ -216,14 +216,14 @@ final class GgmlGemv {
             ByteVector packed1 = ByteVector.fromMemorySegment(B16, w, at1 + p + 4, LE);
             IntVector q00 = (IntVector) packed0.convertShape(B2I, I, 0), q01 = (IntVector) packed0.convertShape(B2I, I, 1);
             IntVector q10 = (IntVector) packed1.convertShape(B2I, I, 0), q11 = (IntVector) packed1.convertShape(B2I, I, 1);
-            a0 = ((FloatVector) q00.and(0xF).convert(I2F, 0)).mul(d0).add(m0).fma(x0, a0);
-            a1 = ((FloatVector) q10.and(0xF).convert(I2F, 0)).mul(d1).add(m1).fma(x0, a1);
-            a0 = ((FloatVector) q01.and(0xF).convert(I2F, 0)).mul(d0).add(m0).fma(x1, a0);
-            a1 = ((FloatVector) q11.and(0xF).convert(I2F, 0)).mul(d1).add(m1).fma(x1, a1);
-            a0 = ((FloatVector) q00.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).mul(d0).add(m0).fma(x2, a0);
-            a1 = ((FloatVector) q10.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).mul(d1).add(m1).fma(x2, a1);
-            a0 = ((FloatVector) q01.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).mul(d0).add(m0).fma(x3, a0);
-            a1 = ((FloatVector) q11.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).mul(d1).add(m1).fma(x3, a1);
+            a0 = ((FloatVector) q00.and(0xF).convert(I2F, 0)).fma(d0, m0).fma(x0, a0);
+            a1 = ((FloatVector) q10.and(0xF).convert(I2F, 0)).fma(d1, m1).fma(x0, a1);
+            a0 = ((FloatVector) q01.and(0xF).convert(I2F, 0)).fma(d0, m0).fma(x1, a0);
+            a1 = ((FloatVector) q11.and(0xF).convert(I2F, 0)).fma(d1, m1).fma(x1, a1);
+            a0 = ((FloatVector) q00.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).fma(d0, m0).fma(x2, a0);
+            a1 = ((FloatVector) q10.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).fma(d1, m1).fma(x2, a1);
+            a0 = ((FloatVector) q01.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).fma(d0, m0).fma(x3, a0);
+            a1 = ((FloatVector) q11.lanewise(LSHR, 4).and(0xF).convert(I2F, 0)).fma(d1, m1).fma(x3, a1);
         }
         a0.intoArray(lanes, 0);
         a1.intoArray(lanes, L);
