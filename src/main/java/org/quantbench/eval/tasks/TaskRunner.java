@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a task on a model: builds and tokenizes each selected item's requests, then scores the items on {@code batch}
- * threads, each with its own {@link InferenceSession} over the shared (read-only) model and compute pool. Results are
- * gathered in item order, and every score is a function of the item's tokens alone, so they are identical for any
- * batch size and thread count. A failure anywhere fails the task: it is reported incomplete, never partly scored as
- * if whole.
+ * Runs a task: builds and tokenizes each selected item's requests, then scores the items on {@code batch} threads,
+ * each with its own scorer (on a model: its own {@link InferenceSession} over the shared, read-only model and compute
+ * pool). Results are gathered in item order, and every score is a function of the item's tokens alone, so they are
+ * identical for any batch size and thread count. A failure anywhere fails the task: it is reported incomplete, never
+ * partly scored as if whole.
  */
 public final class TaskRunner {
     /** Forward-step size: large enough for the GEMM path, small enough that the logits buffer stays modest. */
@@ -33,19 +33,35 @@ public final class TaskRunner {
         void itemDone(String task, int done, int total);
     }
 
-    private final LlamaModel model;
+    /** Makes the scorer of one worker thread. */
+    @FunctionalInterface
+    public interface ScorerFactory {
+        /** @param longest the most tokens any request of the task puts through the model (context + continuation - 1) */
+        LoglikelihoodScorer create(int longest);
+    }
+
     private final Tokenizer tokenizer;
-    private final ComputePool pool;
+    private final ScorerFactory scorers;
     private final int batch;
 
-    public TaskRunner(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int batch) {
+    public TaskRunner(Tokenizer tokenizer, ScorerFactory scorers, int batch) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        this.model = model;
         this.tokenizer = tokenizer;
-        this.pool = pool;
+        this.scorers = scorers;
         this.batch = batch;
+    }
+
+    /**
+     * A runner on a model: sessions hold the task's longest input, at most the model's context (longer inputs are cut
+     * from the left, so a task without long inputs scores as it would with the full context).
+     */
+    public static TaskRunner onModel(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int batch) {
+        return new TaskRunner(tokenizer, longest -> {
+            int capacity = Math.min(longest, model.config().maxSeqLen());
+            return new SessionScorer(new InferenceSession(model, capacity, Math.min(BLOCK, capacity), pool));
+        }, batch);
     }
 
     public TaskResult run(Task task, int shots, long fewShotSeed, ItemSelection selection, Progress progress) {
@@ -69,14 +85,13 @@ public final class TaskRunner {
                 }
             });
             if (error.get() == null) {
-                int capacity = capacity(encoded);
+                int longest = longest(encoded);
                 AtomicInteger done = new AtomicInteger();
-                ThreadLocal<SessionScorer> scorers = ThreadLocal.withInitial(() ->
-                        new SessionScorer(new InferenceSession(model, capacity, Math.min(BLOCK, capacity), pool)));
+                ThreadLocal<LoglikelihoodScorer> perThread = ThreadLocal.withInitial(() -> scorers.create(longest));
                 parallel(workers, picked.length, error, i -> {
                     Doc doc = task.docs().get(picked[i]);
                     try {
-                        scores[i] = itemScore(doc, scorers.get().score(encoded.get(i)));
+                        scores[i] = itemScore(doc, perThread.get().score(encoded.get(i)));
                     } catch (RuntimeException e) {
                         throw new IllegalStateException(where(task, picked[i]) + ": " + e.getMessage(), e);
                     }
@@ -148,15 +163,15 @@ public final class TaskRunner {
         return out;
     }
 
-    /** Positions a session needs: the longest input of the task, at most the model's context. */
-    private int capacity(List<List<EncodedRequest>> encoded) {
+    /** The longest input of the task: context + continuation - 1 tokens. */
+    private static int longest(List<List<EncodedRequest>> encoded) {
         int longest = 1;
         for (List<EncodedRequest> item : encoded) {
             for (EncodedRequest r : item) {
                 longest = Math.max(longest, r.context().length + r.continuation().length - 1);
             }
         }
-        return Math.min(longest, model.config().maxSeqLen());
+        return longest;
     }
 
     private static ItemScore itemScore(Doc doc, List<Loglikelihood> results) {
