@@ -8,4 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ModelIdentity(String path, String sha256, String scheme, JsonNode schemeJson) {
     public static final String BASE = "base";
+
+    public ModelIdentity {
+        // JSON null reads back as a NullNode: keep one representation of "no scheme".
+        schemeJson = schemeJson == null || schemeJson.isNull() ? null : schemeJson;
+    }
 }

@@ -32,7 +32,7 @@ public final class ArcTask {
                 labels.add(label.asText());
             }
             Choices.check(row.position(), texts);
-            int gold = Choices.indexOf(row.position(), "answerKey", labels, row.text("answerKey"));
+            int gold = Choices.indexOf(row.position(), "answerKey", labels, row.scalar("answerKey"));
             docs.add(new Doc.Choice(row.line(), "Question: " + stem + "\nAnswer:", texts, gold));
         }
         return Task.of(name, TaskKind.MULTIPLE_CHOICE, "", "context 'Question: {stem}\\nAnswer:', continuations ' {choice}' (lm-eval arc_easy.yaml)",

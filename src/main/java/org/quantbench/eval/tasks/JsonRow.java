@@ -52,8 +52,17 @@ final class JsonRow {
         return node;
     }
 
-    /** A string field; numbers and booleans are accepted as their JSON text (labels are written both ways). */
+    /** A string field. */
     String text(String path) {
+        JsonNode node = require(path);
+        if (!node.isTextual()) {
+            throw error("field '" + path + "' must be a string, not " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return node.textValue();
+    }
+
+    /** A string, integer or boolean field as text: labels are written both ways, and numbers may fill a template. */
+    String scalar(String path) {
         JsonNode node = require(path);
         if (node.isTextual()) {
             return node.textValue();
@@ -61,7 +70,8 @@ final class JsonRow {
         if (node.isIntegralNumber() || node.isBoolean()) {
             return node.asText();
         }
-        throw error("field '" + path + "' must be a string, not " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        throw error("field '" + path + "' must be a string or an integer, not "
+                + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     JsonNode array(String path) {

@@ -121,7 +121,7 @@ public final class TaskSpec {
                     }
                 }
                 Choices.check(row.position(), texts);
-                String goldText = row.text(gold);
+                String goldText = row.scalar(gold);
                 int index = labels != null ? Choices.indexOf(row.position(), "gold", labels, goldText)
                         : Choices.inRange(row.position(), "gold", row.index(gold), texts.size());
                 if (index >= texts.size()) {

@@ -46,7 +46,7 @@ final class Template {
     String render(JsonRow row) {
         StringBuilder out = new StringBuilder(literals.getFirst());
         for (int i = 0; i < fields.size(); i++) {
-            out.append(row.text(fields.get(i))).append(literals.get(i + 1));
+            out.append(row.scalar(fields.get(i))).append(literals.get(i + 1));
         }
         return out.toString();
     }

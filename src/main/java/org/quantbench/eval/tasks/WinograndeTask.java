@@ -26,7 +26,7 @@ public final class WinograndeTask {
             }
             String before = sentence.substring(0, blank);
             List<String> options = Choices.check(row.position(), List.of(row.text("option1"), row.text("option2")));
-            String answer = row.text("answer").strip();
+            String answer = row.scalar("answer").strip();
             if (answer.isEmpty()) {
                 throw row.error("answer is empty (unlabelled split?)");
             }
