@@ -14,6 +14,7 @@ import org.quantbench.eval.tasks.PromptBuilder;
 import org.quantbench.eval.tasks.Task;
 import org.quantbench.eval.tasks.TaskCatalog;
 import org.quantbench.eval.tasks.TaskGroups;
+import org.quantbench.eval.tasks.TaskKind;
 import org.quantbench.eval.tasks.TaskResult;
 import org.quantbench.eval.tasks.TaskRunner;
 import org.quantbench.eval.tasks.TaskSpec;
@@ -102,7 +103,8 @@ final class EvalCommand implements Callable<Integer> {
                         TaskResult r = run(runner, task, selection, fewShotSeed);
                         results.add(r);
                         print(r);
-                        if (task.group() != null) {
+                        // A group's aggregate only when the whole group was asked for (mmlu, not mmlu_anatomy).
+                        if (task.group() != null && task.group().equals(request.split("=", 2)[0].strip())) {
                             groups.computeIfAbsent(task.group(), g -> new ArrayList<>()).add(r);
                         }
                     }
@@ -158,7 +160,7 @@ final class EvalCommand implements Callable<Integer> {
             if (m != null) {
                 line.append(String.format("  %s %.4f", name, m.value()));
                 line.append(m.stderr() != null ? String.format(" ± %.4f", m.stderr()) : "");
-            } else if (!name.equals("perplexity")) {
+            } else if (name.equals("acc_norm") && r.kind() == TaskKind.MULTIPLE_CHOICE) {
                 line.append(String.format("  %s %-15s", name, "-"));
             }
         }
