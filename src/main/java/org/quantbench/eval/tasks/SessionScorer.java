@@ -51,7 +51,7 @@ public final class SessionScorer implements LoglikelihoodScorer {
         int[] ctx = r.context();
         int[] cont = r.continuation();
         if (cont.length == 0) {
-            return new Loglikelihood(0, true, 0);
+            throw new IllegalArgumentException("the continuation encodes to no tokens");
         }
         int total = ctx.length + cont.length;
         int start = Math.max(0, total - 1 - session.capacity());
