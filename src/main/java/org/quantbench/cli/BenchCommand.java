@@ -6,6 +6,7 @@ import org.quantbench.engine.WideningLinearFactory;
 import org.quantbench.eval.ThroughputBenchmark;
 import org.quantbench.eval.ThroughputResult;
 import org.quantbench.model.Checkpoint;
+import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.DType;
 import org.quantbench.tensor.probe.MachineInfo;
@@ -32,6 +33,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gen-tokens", description = "Tokens decoded after each prompt (default 64).")
     int genTokens = 64;
 
+    @Option(names = "--streams", split = ",", description = "Concurrent streams decoded together (default 1).")
+    List<Integer> streams = List.of(1);
+
     @Option(names = "--repeats", description = "Timed runs per prompt length; the median is reported (default 5).")
     int repeats = 5;
 
@@ -52,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--weights and --scheme exclude each other");
             }
             LinearFactory factory = switch (weights) {
-                case "stored" -> LinearFactory.STORED;
+                case "stored" -> new GgmlLinearFactory();
                 case "f32" -> new WideningLinearFactory(DType.F32, arena);
                 case "bf16" -> new WideningLinearFactory(DType.BF16, arena);
                 default -> throw new IllegalArgumentException("--weights must be stored, f32 or bf16, not " + weights);
@@ -70,22 +74,32 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("fma peak: %.1f GFLOP/s on %d threads%n", peak, pool.threads());
             ThroughputBenchmark bench = new ThroughputBenchmark(model, pool);
             for (int prompt : promptTokens) {
-                double before = probe.memoryBandwidthGBs(pool.threads());
-                ThroughputResult r = bench.run(prompt, genTokens, warmup, repeats, seed);
-                double after = probe.memoryBandwidthGBs(pool.threads());
-                double bandwidth = (before + after) / 2;
-                double bound = bandwidth * 1e9 / model.bytesReadPerToken();
-                double prefillGflops = r.prefillMedian() * model.linearFlopsPerToken() / 1e9;
-                System.out.printf("prompt %d: prefill %.1f tok/s (min %.1f, max %.1f) = %.1f GFLOP/s = %.0f%% of FMA peak%n",
-                        prompt, r.prefillMedian(), r.prefillMin(), r.prefillMax(), prefillGflops, 100 * prefillGflops / peak);
-                System.out.printf("  decode %d: %.2f tok/s (min %.2f, max %.2f); bandwidth %.1f GB/s (before %.1f, after %.1f) "
-                                + "-> bound %.2f tok/s; %.0f%% of bound%n",
-                        genTokens, r.decodeMedian(), r.decodeMin(), r.decodeMax(), bandwidth, before, after, bound,
-                        100 * r.decodeMedian() / bound);
+                for (int n : streams) {
+                    measure(bench, probe, model, peak, prompt, n, pool.threads());
+                }
             }
             System.out.printf("(%d threads, median of %d runs after %d warm-up, seed %d)%n", pool.threads(), repeats, warmup, seed);
             loaded.close();
         }
         return 0;
+    }
+
+    /** One (prompt, streams) point, with the bandwidth probed right before and after it. */
+    private void measure(ThroughputBenchmark bench, MachineProbe probe, LlamaModel model, double peak, int prompt, int n,
+                         int threads) {
+        double before = probe.memoryBandwidthGBs(threads);
+        ThroughputResult r = bench.run(prompt, genTokens, n, warmup, repeats, seed);
+        double after = probe.memoryBandwidthGBs(threads);
+        double bandwidth = (before + after) / 2;
+        // A batched step reads the weights once for all n streams.
+        double bound = n * bandwidth * 1e9 / model.bytesReadPerToken();
+        double prefillGflops = r.prefillMedian() * model.linearFlopsPerToken() / 1e9;
+        System.out.printf("prompt %d, %d stream%s: prefill %.1f tok/s (min %.1f, max %.1f) = %.1f GFLOP/s = %.0f%% of FMA peak%n",
+                prompt, n, n == 1 ? "" : "s", r.prefillMedian(), r.prefillMin(), r.prefillMax(), prefillGflops,
+                100 * prefillGflops / peak);
+        System.out.printf("  decode %d: %.2f tok/s (min %.2f, max %.2f); bandwidth %.1f GB/s (before %.1f, after %.1f) "
+                        + "-> bound %.2f tok/s; %.0f%% of bound%n",
+                genTokens, r.decodeMedian(), r.decodeMin(), r.decodeMax(), bandwidth, before, after, bound,
+                100 * r.decodeMedian() / bound);
     }
 }

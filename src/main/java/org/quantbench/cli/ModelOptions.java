@@ -10,6 +10,7 @@ import org.quantbench.quant.QuantizedModel;
 import org.quantbench.quant.QuantizedModelStore;
 import org.quantbench.quant.Scheme;
 import org.quantbench.quant.SchemeNames;
+import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.ComputePool;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,7 +49,7 @@ final class ModelOptions {
     /** The model to run: as stored, or quantized under {@code --scheme} (from the cache when it is there). */
     LoadedModel load(Checkpoint checkpoint) {
         if (scheme == null) {
-            return new LoadedModel(LlamaModel.load(checkpoint), null);
+            return new LoadedModel(LlamaModel.load(checkpoint, new GgmlLinearFactory()), null);
         }
         Scheme s = SchemeNames.parse(scheme);
         Path root = cache != null ? cache : QuantizedModelStore.defaultCacheRoot();

@@ -1,10 +1,13 @@
 package org.quantbench.quant;
 
+import org.quantbench.quant.intq.SymmetricConvention;
+
 import java.util.Optional;
 
 /**
  * Weight-only integer quantization {@code W{bits}A16}: b-bit codes per output channel ({@code groupSize} 0) or per
- * group of input columns, symmetric or asymmetric, produced by {@code method}.
+ * group of input columns, symmetric (under a named {@link SymmetricConvention}) or asymmetric, produced by
+ * {@code method}.
  */
 public record IntWeightScheme(int bits, Method method, int groupSize, boolean symmetric, SymmetricConvention convention)
         implements Scheme {
@@ -16,14 +19,6 @@ public record IntWeightScheme(int bits, Method method, int groupSize, boolean sy
         public String label() {
             return this == AUTOROUND ? "AutoRound" : name();
         }
-    }
-
-    /** The two symmetric conventions users meet (they differ in perplexity, so both are selectable). */
-    public enum SymmetricConvention {
-        /** llm-compressor / compressed-tensors: s = absmax / ((2^b - 1) / 2), float32 scales, round half to even. */
-        LLM_COMPRESSOR,
-        /** auto-round: s = absmax / 2^(b-1) signed by the larger extreme, fp16 scales. */
-        AUTO_ROUND
     }
 
     public IntWeightScheme {

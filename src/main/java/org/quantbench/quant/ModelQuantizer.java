@@ -84,7 +84,8 @@ public final class ModelQuantizer {
             try {
                 linears.put(name, codec.quantize(checkpoint.tensor(source)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                throw new IllegalArgumentException(why.contains(source) ? why : name + ": " + why, e);
             }
             progress.linearDone(i + 1, names.size(), name);
         }

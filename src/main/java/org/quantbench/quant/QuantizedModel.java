@@ -1,8 +1,8 @@
 package org.quantbench.quant;
 
-import org.quantbench.engine.DenseLinear;
 import org.quantbench.engine.Linear;
 import org.quantbench.engine.LinearFactory;
+import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.WeightTensor;
 
 import java.nio.file.Path;
@@ -14,6 +14,7 @@ import java.util.Map;
  * cache mapping the buffers may live in.
  */
 public final class QuantizedModel implements LinearFactory, AutoCloseable {
+    private static final LinearFactory STORED = new GgmlLinearFactory();
     private final Scheme scheme;
     private final Map<String, QuantizedLinear> linears;
     private final AutoCloseable backing;
@@ -58,7 +59,7 @@ public final class QuantizedModel implements LinearFactory, AutoCloseable {
     @Override
     public Linear create(String canonicalName, WeightTensor weight) {
         QuantizedLinear q = linears.get(canonicalName);
-        return q != null ? q : new DenseLinear(weight);
+        return q != null ? q : STORED.create(canonicalName, weight);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.quantbench.quant;
 
+import org.quantbench.quant.intq.SymmetricConvention;
 import org.quantbench.tensor.DType;
 
 import java.util.List;
@@ -51,7 +52,7 @@ public final class SchemeNames {
                 }
                 String sym = m.group(5) != null ? m.group(5) : "SYM";
                 return new IntWeightScheme(bits, method, group, !sym.equals("ASYM"), sym.equals("SYM-AR")
-                        ? IntWeightScheme.SymmetricConvention.AUTO_ROUND : IntWeightScheme.SymmetricConvention.LLM_COMPRESSOR);
+                        ? SymmetricConvention.AUTO_ROUND : SymmetricConvention.LLM_COMPRESSOR);
             }
             m = W8A8.matcher(n);
             if (m.matches()) {

@@ -1,0 +1,141 @@
+package org.quantbench.engine;
+
+import org.quantbench.model.ModelConfig;
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
+
+import java.util.Arrays;
+
+/**
+ * The Llama forward step over a block of tokens, each with its own KV cache and position: the tokens of one
+ * sequence (one cache, consecutive positions: prefill) or one token of each of several streams (batched decode).
+ * The linears see the whole block as one GEMM; attention runs per (token, head). Holds the scratch buffers, so one
+ * pass serves one caller at a time.
+ */
+final class ForwardPass {
+    private final LlamaModel model;
+    private final ModelConfig c;
+    private final ComputePool pool;
+    private final RopeTable rope;
+    private final int maxTokens;
+
+    private final float[] x;
+    private final float[] xb;
+    private final float[] q;
+    private final float[] k;
+    private final float[] v;
+    private final float[] att;
+    private final float[] hb;
+    private final float[] hb2;
+    final float[] logits;
+    private final ThreadLocal<float[]> scores;
+
+    ForwardPass(LlamaModel model, int positions, int maxTokens, ComputePool pool) {
+        this.model = model;
+        this.c = model.config();
+        this.pool = pool;
+        this.maxTokens = maxTokens;
+        this.rope = new RopeTable(c, positions);
+        x = new float[maxTokens * c.dim()];
+        xb = new float[maxTokens * c.dim()];
+        q = new float[maxTokens * c.qDim()];
+        k = new float[maxTokens * c.kvDim()];
+        v = new float[maxTokens * c.kvDim()];
+        att = new float[maxTokens * c.qDim()];
+        hb = new float[maxTokens * c.hiddenDim()];
+        hb2 = new float[maxTokens * c.hiddenDim()];
+        logits = new float[Math.multiplyExact(maxTokens, c.vocabSize())];
+        scores = ThreadLocal.withInitial(() -> new float[positions]);
+    }
+
+    LlamaModel model() { return model; }
+
+    int maxTokens() { return maxTokens; }
+
+    /**
+     * Runs {@code tokens[off .. off+n)}; token t goes to {@code caches[t]} at {@code positions[t]} and attends to
+     * that cache's positions up to its own. Logits of tokens [logitsFrom, n) land in {@link #logits}, one row each.
+     */
+    void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int logitsFrom) {
+        int dim = c.dim();
+        for (int t = 0; t < n; t++) {
+            int id = tokens[off + t];
+            if (id < 0 || id >= model.embedding().rows()) {
+                throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + model.embedding().rows());
+            }
+            model.embedding().readRow(id, x, t * dim);
+        }
+        for (int l = 0; l < c.nLayers(); l++) {
+            LlamaModel.Layer layer = model.layer(l);
+            Ops.rmsNorm(x, layer.attnNorm(), xb, n, dim, c.normEps());
+            layer.wq().forward(xb, q, n, pool);
+            layer.wk().forward(xb, k, n, pool);
+            layer.wv().forward(xb, v, n, pool);
+            if (layer.qBias() != null) {
+                Ops.addBias(q, layer.qBias(), n);
+                Ops.addBias(k, layer.kBias(), n);
+                Ops.addBias(v, layer.vBias(), n);
+            }
+            for (int t = 0; t < n; t++) {
+                rope.rotate(q, t * c.qDim(), c.nHeads(), positions[t]);
+                rope.rotate(k, t * c.kvDim(), c.nKvHeads(), positions[t]);
+                System.arraycopy(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim(), c.kvDim());
+                System.arraycopy(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim(), c.kvDim());
+            }
+            attention(l, n, caches, positions);
+            layer.wo().forward(att, xb, n, pool);
+            Ops.addInPlace(x, xb, n * dim);
+            Ops.rmsNorm(x, layer.ffnNorm(), xb, n, dim, c.normEps());
+            layer.gate().forward(xb, hb, n, pool);
+            layer.up().forward(xb, hb2, n, pool);
+            Ops.swiglu(hb, hb2, n * c.hiddenDim());
+            layer.down().forward(hb, xb, n, pool);
+            Ops.addInPlace(x, xb, n * dim);
+        }
+        int m = n - logitsFrom;
+        if (m > 0) {
+            Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps());
+            model.output().forward(xb, logits, m, pool);
+        }
+    }
+
+    /** Causal GQA attention of each token over its cache; one task per (token, head). */
+    private void attention(int layer, int n, KvCache[] caches, int[] positions) {
+        int heads = c.nHeads();
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        int group = heads / c.nKvHeads();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int longest = 0;
+        for (int t = 0; t < n; t++) {
+            longest = Math.max(longest, positions[t] + 1);
+        }
+        pool.forEach(n * heads, 2L * headDim * longest, task -> {
+            int t = task / heads;
+            int h = task % heads;
+            float[] keys = caches[t].keys[layer];
+            float[] values = caches[t].values[layer];
+            int qOff = t * c.qDim() + h * headDim;
+            int kvOff = (h / group) * headDim;
+            int len = positions[t] + 1;
+            float[] s = scores.get();
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) {
+                float score = MatmulKernels.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;
+                s[j] = score;
+                max = Math.max(max, score);
+            }
+            float sum = 0f;
+            for (int j = 0; j < len; j++) {
+                float e = (float) Math.exp(s[j] - max);
+                s[j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            Arrays.fill(att, qOff, qOff + headDim, 0f);
+            for (int j = 0; j < len; j++) {
+                Ops.axpy(s[j] * inv, values, j * kvDim + kvOff, att, qOff, headDim);
+            }
+        });
+    }
+}

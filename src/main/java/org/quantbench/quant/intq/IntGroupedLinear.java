@@ -1,0 +1,402 @@
+package org.quantbench.quant.intq;
+
+import org.quantbench.engine.TiledMatmul;
+import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
+import org.quantbench.tensor.WeightTensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * b-bit integer weights with float activations (W{b}A16), b = 2..8, quantized by an {@link IntQuantizer} per group of
+ * input columns. The same layout holds RTN's codes ({@link #quantize}) and GPTQ's ({@link #fromCodes}).
+ *
+ * <h2>Groups</h2>
+ * A row of {@code cols} weights is cut into {@code groupsPerRow = ceil(cols / g)} groups of g consecutive columns
+ * ({@link #PER_CHANNEL}: one group per row; a g larger than the row: one group). When g does not divide cols the last
+ * group is shorter (the "ragged last group"): it has its own scale and zero point, fitted on its real columns only
+ * (the same values auto-round gets by padding it with zeros, since the range always includes 0), stored in the next
+ * slot like any other group. Column {@code c} belongs to group {@code c / g}.
+ *
+ * <h2>Buffers</h2>
+ * <ul>
+ *   <li>{@code qweight}: the codes, each row a little-endian bit stream starting on a byte, of
+ *   {@code ceil(cols * b / 8)} bytes: the code of column c in stream bits {@code [c*b, c*b+b)}, stream bit k = bit
+ *   {@code k % 8} of byte {@code k / 8} (8 bits: a byte per code; 4 bits: the even column in the low nibble; 2 bits:
+ *   four per byte from the low bits up; 3/5/6/7 bits: densely packed, codes may straddle bytes). Padding bits are 0.
+ *   Codes are unsigned, {@code 0 .. 2^b - 1} (symmetric codes too: signed value + {@code 2^(b-1)}).</li>
+ *   <li>{@code scales}: float32, native (little-endian) order, {@code [rows][groupsPerRow]} row-major.</li>
+ *   <li>{@code zeros}: asymmetric only, one unsigned byte per group, {@code [rows][groupsPerRow]}. Symmetric schemes
+ *   store none: every zero point is {@code 2^(b-1)}.</li>
+ * </ul>
+ * Dequantization is {@code w = scale * (float) (q - zero)} in every path.
+ *
+ * <h2>Cost</h2>
+ * {@link #residentBytes()} = {@code rows * (ceil(cols*b/8) + groupsPerRow * (4 + z))}, z = 1 asymmetric, 0 symmetric;
+ * {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)}, which is {@code b + (32 + 8z) / g} when g
+ * divides cols and {@code cols * b} is a multiple of 8 (W4 g128 asymmetric: {@code 4 + 40/128}).
+ *
+ * <h2>Kernels</h2>
+ * When groups start on vector boundaries (g a multiple of the float lanes, or one group per row) and the float lanes'
+ * codes fill whole bytes (always at 256 and 512 bits; even b at 128): one token takes a fused Vector API GEMV (unpack,
+ * dequantize and FMA in registers), several tokens {@link TiledMatmul} over a vectorized tile decoder, for every b.
+ * Other layouts (and scales below 2^-119), and the last rows of a restored buffer with no slack after it, decode rows
+ * with the scalar reference and take {@link MatmulKernels#dot} or the same GEMM. All paths give the floats of {@link #dequantizeRow} and sum in
+ * the canonical order, so outputs do not depend on the number of tokens or threads.
+ */
+public final class IntGroupedLinear implements QuantizedLinear {
+    /** Group size meaning one group per output row. */
+    public static final int PER_CHANNEL = -1;
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private final int rows;
+    private final int cols;
+    private final IntQuantizer quantizer;
+    private final int groupSize;
+    private final MemorySegment qweight;
+    /** The codes the kernels read: {@link #qweight}, possibly followed by slack so that every row can use vector loads. */
+    final MemorySegment codes;
+    final long rowBytes;
+    final int groupCols;
+    final int groups;
+
+    final float[] scales;
+    /** One zero point per group; for symmetric quantizers all {@code 2^(b-1)} and not exposed as a buffer. */
+    final byte[] zeros;
+    private final GroupedCodeKernels.Unpack unpack;
+    /** Rows below this take the vector kernels: a vector load from them stays inside {@link #codes}. */
+    private final int vectorRows;
+
+    private IntGroupedLinear(int rows, int cols, IntQuantizer quantizer, int groupSize, MemorySegment codes,
+                             float[] scales, byte[] zeros) {
+        this.rows = rows;
+        this.cols = cols;
+        this.quantizer = quantizer;
+        this.groupSize = groupSize;
+        this.groupCols = groupColumns(groupSize, cols);
+        this.groups = groupsPerRow(groupSize, cols);
+        this.rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
+        this.codes = codes;
+        this.qweight = codes.asSlice(0, rows * rowBytes);
+        this.scales = scales;
+        this.zeros = zeros;
+        boolean vector = GroupedCodeKernels.supports(quantizer.bits(), groupCols, groups, scales);
+        this.unpack = vector ? new GroupedCodeKernels.Unpack(quantizer.bits()) : null;
+        this.vectorRows = vector
+                ? (int) Math.clamp((codes.byteSize() - GroupedCodeKernels.LOAD_BYTES) / rowBytes, 0, rows) : 0;
+    }
+
+    /**
+     * RTN: each group of {@code w} fitted and rounded by {@code quantizer}, streaming one row at a time. NaN or infinite
+     * weights are an IllegalArgumentException naming the tensor, row and column.
+     *
+     * @param groupSize columns per group (>= 1) or {@link #PER_CHANNEL}
+     */
+    public static IntGroupedLinear quantize(WeightTensor w, IntQuantizer quantizer, int groupSize) {
+        int rows = w.rows();
+        int cols = w.cols();
+        checkShape(rows, cols, groupSize);
+        int gc = groupColumns(groupSize, cols);
+        int groups = groupsPerRow(groupSize, cols);
+        long rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
+        MemorySegment codes = allocateCodes(rows, rowBytes);
+        float[] scales = new float[groupArrayLength(rows, groups)];
+        byte[] zeros = new byte[scales.length];
+        float[] row = new float[cols];
+        int[] q = new int[cols];
+        for (int r = 0; r < rows; r++) {
+            w.readRow(r, row, 0);
+            for (int c = 0; c < cols; c++) {
+                if (!Float.isFinite(row[c])) {
+                    throw new IllegalArgumentException(w.name() + ": weight [" + r + ", " + c + "] is " + row[c]
+                            + "; integer quantization needs finite weights");
+                }
+            }
+            for (int k = 0; k < groups; k++) {
+                int start = k * gc;
+                int len = Math.min(gc, cols - start);
+                IntGroupParams p;
+                try {
+                    p = quantizer.fit(row, start, len);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(w.name() + ": row " + r + " group " + k + ": " + e.getMessage(), e);
+                }
+                scales[r * groups + k] = p.scale();
+                zeros[r * groups + k] = (byte) p.zero();
+                for (int c = start; c < start + len; c++) {
+                    q[c] = quantizer.quantize(row[c], p);
+                }
+            }
+            PackedCodes.putRow(q, 0, cols, quantizer.bits(), codes, r * rowBytes);
+        }
+        return new IntGroupedLinear(rows, cols, quantizer, groupSize, codes, scales, zeros);
+    }
+
+    /**
+     * A layer from codes computed elsewhere (GPTQ): {@code codes[r*cols + c]} unsigned in {@code [0, 2^b - 1]},
+     * {@code scales[r*groupsPerRow + k]} finite, and {@code zeros} likewise per group in {@code [0, 2^b - 1]} for an
+     * asymmetric quantizer, null for a symmetric one (its zero point is implied). Arrays are copied.
+     */
+    public static IntGroupedLinear fromCodes(int rows, int cols, IntQuantizer quantizer, int groupSize, byte[] codes,
+                                             float[] scales, int[] zeros) {
+        checkShape(rows, cols, groupSize);
+        int groups = groupsPerRow(groupSize, cols);
+        int n = groupArrayLength(rows, groups);
+        requireLength("codes", codes.length, (long) rows * cols);
+        requireLength("scales", scales.length, n);
+        checkScales(scales);
+        byte[] z = zeroPoints(quantizer, n, zeros);
+        long rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
+        MemorySegment packed = allocateCodes(rows, rowBytes);
+        int[] row = new int[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int q = codes[r * cols + c] & 0xFF;
+                if (q > quantizer.maxCode()) {
+                    throw new IllegalArgumentException("code " + q + " at [" + r + ", " + c + "] exceeds " + quantizer.maxCode()
+                            + " for " + quantizer.bits() + " bits");
+                }
+                row[c] = q;
+            }
+            PackedCodes.putRow(row, 0, cols, quantizer.bits(), packed, r * rowBytes);
+        }
+        return new IntGroupedLinear(rows, cols, quantizer, groupSize, packed, scales.clone(), z);
+    }
+
+    /**
+     * The layer back from its {@link #buffers()} and scheme. {@code qweight} is used in place (a mapped segment stays
+     * mapped); scales and zeros are copied. Wrong sizes, a missing or unexpected buffer, non-finite scales or zero
+     * points above {@code 2^b - 1} are an IllegalArgumentException.
+     */
+    public static IntGroupedLinear restore(int rows, int cols, IntQuantizer quantizer, int groupSize,
+                                           Map<String, MemorySegment> buffers) {
+        checkShape(rows, cols, groupSize);
+        int groups = groupsPerRow(groupSize, cols);
+        int n = groupArrayLength(rows, groups);
+        Set<String> expected = quantizer.symmetric() ? Set.of("qweight", "scales") : Set.of("qweight", "scales", "zeros");
+        if (!buffers.keySet().equals(expected)) {
+            throw new IllegalArgumentException("expected buffers " + expected + " for " + quantizer.tag() + ", got " + buffers.keySet());
+        }
+        MemorySegment q = buffers.get("qweight");
+        requireLength("qweight", q.byteSize(), rows * PackedCodes.rowBytes(cols, quantizer.bits()));
+        if (!q.isNative() && !(q.heapBase().orElse(null) instanceof byte[])) {
+            q = Arena.ofAuto().allocate(q.byteSize()).copyFrom(q); // vector loads read only native or byte[] segments
+        }
+        MemorySegment s = buffers.get("scales");
+        requireLength("scales", s.byteSize(), 4L * n);
+        float[] scales = new float[n];
+        MemorySegment.copy(s, F32, 0, scales, 0, n);
+        checkScales(scales);
+        int[] zeros = null;
+        if (!quantizer.symmetric()) {
+            MemorySegment zs = buffers.get("zeros");
+            requireLength("zeros", zs.byteSize(), n);
+            zeros = new int[n];
+            for (int i = 0; i < n; i++) {
+                zeros[i] = zs.get(ValueLayout.JAVA_BYTE, i) & 0xFF;
+            }
+        }
+        return new IntGroupedLinear(rows, cols, quantizer, groupSize, q, scales, zeroPoints(quantizer, n, zeros));
+    }
+
+    private static void checkShape(int rows, int cols, int groupSize) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("shape must be at least 1x1, got " + rows + "x" + cols);
+        }
+        if (groupSize < 1 && groupSize != PER_CHANNEL) {
+            throw new IllegalArgumentException("group size must be >= 1 or PER_CHANNEL, got " + groupSize);
+        }
+    }
+
+    private static int groupColumns(int groupSize, int cols) {
+        return groupSize == PER_CHANNEL ? cols : Math.min(groupSize, cols);
+    }
+
+    private static int groupsPerRow(int groupSize, int cols) {
+        int gc = groupColumns(groupSize, cols);
+        return (cols + gc - 1) / gc;
+    }
+
+    private static int groupArrayLength(int rows, int groups) {
+        long n = (long) rows * groups;
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(rows + " rows x " + groups + " groups is too many scales for one array");
+        }
+        return (int) n;
+    }
+
+    private static MemorySegment allocateCodes(int rows, long rowBytes) {
+        return Arena.ofAuto().allocate(rows * rowBytes + GroupedCodeKernels.LOAD_BYTES, 64);
+    }
+
+    private static void requireLength(String what, long actual, long expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(what + " has " + actual + " elements/bytes, expected " + expected);
+        }
+    }
+
+    private static void checkScales(float[] scales) {
+        for (int i = 0; i < scales.length; i++) {
+            if (!Float.isFinite(scales[i])) {
+                throw new IllegalArgumentException("scale " + i + " is " + scales[i]);
+            }
+        }
+    }
+
+    private static byte[] zeroPoints(IntQuantizer quantizer, int n, int[] zeros) {
+        byte[] z = new byte[n];
+        if (quantizer.symmetric()) {
+            if (zeros != null) {
+                throw new IllegalArgumentException("a symmetric quantizer takes no zero points (they are " + quantizer.symmetricZero() + ")");
+            }
+            java.util.Arrays.fill(z, (byte) quantizer.symmetricZero());
+            return z;
+        }
+        if (zeros == null) {
+            throw new IllegalArgumentException("an asymmetric quantizer needs zero points");
+        }
+        requireLength("zeros", zeros.length, n);
+        for (int i = 0; i < n; i++) {
+            if (zeros[i] < 0 || zeros[i] > quantizer.maxCode()) {
+                throw new IllegalArgumentException("zero point " + zeros[i] + " at " + i + " is outside 0.." + quantizer.maxCode());
+            }
+            z[i] = (byte) zeros[i];
+        }
+        return z;
+    }
+
+    public IntQuantizer quantizer() { return quantizer; }
+
+    /** The group size the layer was made with: columns per group, or {@link #PER_CHANNEL}. */
+    public int groupSize() { return groupSize; }
+
+    public int groupsPerRow() { return groups; }
+
+    /** The unsigned code of weight [row, col]. */
+    public int code(int row, int col) {
+        return PackedCodes.get(codes, row * rowBytes, col, quantizer.bits());
+    }
+
+    public float scale(int row, int group) { return scales[row * groups + group]; }
+
+    public int zero(int row, int group) { return zeros[row * groups + group] & 0xFF; }
+
+    @Override
+    public int inFeatures() { return cols; }
+
+    @Override
+    public int outFeatures() { return rows; }
+
+    /** "W{b}A16-g{g}-{tag}" or "W{b}A16-ch-{tag}", tag one of asym, sym-llmc, sym-autoround. */
+    @Override
+    public String format() {
+        return "W" + quantizer.bits() + "A16-" + (groupSize == PER_CHANNEL ? "ch" : "g" + groupSize) + "-" + quantizer.tag();
+    }
+
+    @Override
+    public long residentBytes() {
+        long perGroup = quantizer.symmetric() ? 4 : 5;
+        return rows * rowBytes + (long) rows * groups * perGroup;
+    }
+
+    @Override
+    public double bitsPerWeight() {
+        return 8.0 * residentBytes() / ((double) rows * cols);
+    }
+
+    @Override
+    public Map<String, MemorySegment> buffers() {
+        Map<String, MemorySegment> m = new LinkedHashMap<>();
+        m.put("qweight", qweight.asReadOnly());
+        m.put("scales", MemorySegment.ofArray(scales).asReadOnly());
+        if (!quantizer.symmetric()) {
+            m.put("zeros", MemorySegment.ofArray(zeros).asReadOnly());
+        }
+        return m;
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        decodeScalar(row, 0, cols, dst, dstOff);
+    }
+
+    private void decodeScalar(int row, int col, int len, float[] dst, int off) {
+        long base = row * rowBytes;
+        int g0 = row * groups;
+        int bits = quantizer.bits();
+        for (int i = 0; i < len; i++) {
+            int c = col + i;
+            int k = g0 + c / groupCols;
+            dst[off + i] = IntQuantizer.dequantize(PackedCodes.get(codes, base, c, bits), scales[k], zeros[k] & 0xFF);
+        }
+    }
+
+    @Override
+    public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
+        if (tokens == 1) {
+            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, 1), c -> {
+                int o0 = c * TiledMatmul.CHUNK_ROWS;
+                gemv(o0, Math.min(TiledMatmul.CHUNK_ROWS, rows - o0), in, out);
+            });
+            return;
+        }
+        TiledMatmul.forward(rows, cols, this::decodeTile, in, out, tokens, pool);
+    }
+
+    private void gemv(int o0, int n, float[] x, float[] out) {
+        int r = 0;
+        if (unpack != null) {
+            int bound = GroupedCodeKernels.vectorBound(cols);
+            int step = GroupedCodeKernels.ROWS;
+            for (; r + step <= n && o0 + r + step <= vectorRows; r += step) {
+                GroupedCodeKernels.gemvRows(this, unpack, o0 + r, x, out);
+                for (int q = o0 + r; q < o0 + r + step; q++) {
+                    out[q] = addTail(q, bound, x, out[q]);
+                }
+            }
+        }
+        for (; r < n; r++) {
+            float[] w = rowBuffer();
+            decodeTile(o0 + r, 0, cols, w, 0);
+            out[o0 + r] = MatmulKernels.dot(w, 0, x, 0, cols);
+        }
+    }
+
+    /** The canonical scalar tail: {@code s += w[i] * x[i]} for the columns from {@code from} on. */
+    private float addTail(int row, int from, float[] x, float s) {
+        long base = row * rowBytes;
+        int g0 = row * groups;
+        int bits = quantizer.bits();
+        for (int i = from; i < cols; i++) {
+            int k = g0 + i / groupCols;
+            s += IntQuantizer.dequantize(PackedCodes.get(codes, base, i, bits), scales[k], zeros[k] & 0xFF) * x[i];
+        }
+        return s;
+    }
+
+    private void decodeTile(int row, int col, int len, float[] dst, int off) {
+        int done = 0;
+        if (unpack != null && row < vectorRows) {
+            done = GroupedCodeKernels.vectorBound(len);
+            GroupedCodeKernels.decode(this, unpack, row, col, col + done, dst, off);
+        }
+        decodeScalar(row, col + done, len - done, dst, off + done);
+    }
+
+    private float[] rowBuffer() {
+        float[][] holder = ROW.get();
+        if (holder[0].length < cols) {
+            holder[0] = new float[cols];
+        }
+        return holder[0];
+    }
+}

@@ -1,0 +1,277 @@
+package org.quantbench.quant.intq;
+
+import org.quantbench.engine.TiledMatmul;
+import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.WeightTensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * SmoothQuant-style W8A8-INT: int8 weights per output channel, int8 activations per token (dynamic), int32 dot
+ * products.
+ * <ul>
+ *   <li>Smoothing (optional): factors {@code m_j > 0}, one per input column, fold into the weights at quantization,
+ *   {@code W' = W diag(m)} ({@code w * m_j} in float), and the forward divides the activations back,
+ *   {@code x'_j = x_j / m_j}. Without factors (strength 0) both steps are skipped. SmoothQuant's calibration supplies
+ *   them.</li>
+ *   <li>Weights: {@code s_w = max|W'_row| / 127}, {@code q = clamp(rint(w' / s_w), -127, 127)} (half to even); an all-zero
+ *   row has {@code s_w = 0} and codes 0. {@link #dequantizeRow} gives {@code s_w * (float) q}, the smoothed weights.</li>
+ *   <li>Activations, in every forward, per token: {@code s_x = max|x'| / 127}, {@code x_q = clamp(rint(x' / s_x), -127,
+ *   127)} ({@code s_x = 0}: all 0).</li>
+ *   <li>Output: {@code y = (s_x * s_w) * (float) dot(x_q, w_q)}, the dot product exact in int32 (see
+ *   {@link W8A8Kernels}), so one token and a block of tokens give identical outputs.</li>
+ * </ul>
+ * Non-finite activations give non-finite outputs. Buffers: {@code qweight} (int8, {@code [rows][cols]} row-major),
+ * {@code scales} (float32, one per row) and, only with non-unit smoothing, {@code smooth} (float32, one per column);
+ * floats in native (little-endian) order. {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
+ * {@code 8 + 32/cols (+ 32/rows with smoothing)}.
+ */
+public final class W8A8IntLinear implements QuantizedLinear {
+    /** Widest row: 128 x 127 x cols stays below 2^31, so int32 accumulation cannot overflow. */
+    public static final int MAX_COLS = 1 << 17;
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final int rows;
+    private final int cols;
+    private final MemorySegment qweight;
+    /** {@link #qweight}, possibly followed by slack so that every row can take vector loads. */
+    private final MemorySegment codes;
+    private final float[] scales;
+    /** Null when no smoothing. */
+    private final float[] smooth;
+    private final int vectorRows;
+
+    private W8A8IntLinear(int rows, int cols, MemorySegment codes, float[] scales, float[] smooth) {
+        this.rows = rows;
+        this.cols = cols;
+        this.codes = codes;
+        this.qweight = codes.asSlice(0, (long) rows * cols);
+        this.scales = scales;
+        this.smooth = smooth;
+        this.vectorRows = W8A8Kernels.vectorBound(cols) == 0 ? 0
+                : (int) Math.clamp((codes.byteSize() - W8A8Kernels.OVERREAD) / cols, 0, rows);
+    }
+
+    /**
+     * Quantizes {@code w} row by row. {@code smoothing}: null for none, else {@code w.cols()} finite positive factors.
+     * NaN or infinite weights (also after smoothing) are an IllegalArgumentException naming the tensor.
+     */
+    public static W8A8IntLinear quantize(WeightTensor w, float[] smoothing) {
+        int rows = w.rows();
+        int cols = w.cols();
+        checkShape(rows, cols);
+        float[] smooth = checkSmoothing(smoothing, cols);
+        MemorySegment codes = Arena.ofAuto().allocate((long) rows * cols + W8A8Kernels.OVERREAD, 64);
+        float[] scales = new float[rows];
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            w.readRow(r, row, 0);
+            float amax = 0f;
+            for (int c = 0; c < cols; c++) {
+                float v = smooth == null ? row[c] : row[c] * smooth[c];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException(w.name() + ": weight [" + r + ", " + c + "] is " + row[c]
+                            + (smooth == null ? "" : " (x smoothing " + smooth[c] + " = " + v + ")")
+                            + "; W8A8 quantization needs finite weights");
+                }
+                row[c] = v;
+                amax = Math.max(amax, Math.abs(v));
+            }
+            float s = amax / 127f;
+            scales[r] = s;
+            for (int c = 0; c < cols; c++) {
+                codes.set(ValueLayout.JAVA_BYTE, (long) r * cols + c, (byte) toInt8(row[c], s));
+            }
+        }
+        return new W8A8IntLinear(rows, cols, codes, scales, smooth);
+    }
+
+    /**
+     * The layer back from its {@link #buffers()}: {@code qweight} used in place, scales (finite, >= 0) and smoothing
+     * factors (finite, > 0) copied; a size mismatch or a missing or unexpected buffer is an IllegalArgumentException.
+     */
+    public static W8A8IntLinear restore(int rows, int cols, Map<String, MemorySegment> buffers) {
+        checkShape(rows, cols);
+        if (!buffers.keySet().equals(Set.of("qweight", "scales")) && !buffers.keySet().equals(Set.of("qweight", "scales", "smooth"))) {
+            throw new IllegalArgumentException("expected buffers qweight, scales and optionally smooth, got " + buffers.keySet());
+        }
+        MemorySegment q = buffers.get("qweight");
+        requireBytes("qweight", q, (long) rows * cols);
+        if (!q.isNative() && !(q.heapBase().orElse(null) instanceof byte[])) {
+            q = Arena.ofAuto().allocate(q.byteSize()).copyFrom(q); // vector loads read only native or byte[] segments
+        }
+        float[] scales = floats("scales", buffers.get("scales"), rows);
+        for (float s : scales) {
+            if (!Float.isFinite(s) || s < 0) {
+                throw new IllegalArgumentException("scale " + s + " is not a finite value >= 0");
+            }
+        }
+        float[] smooth = buffers.containsKey("smooth") ? checkSmoothing(floats("smooth", buffers.get("smooth"), cols), cols) : null;
+        return new W8A8IntLinear(rows, cols, q, scales, smooth);
+    }
+
+    private static void checkShape(int rows, int cols) {
+        if (rows < 1 || cols < 1 || cols > MAX_COLS) {
+            throw new IllegalArgumentException("W8A8 needs 1 <= rows and 1 <= cols <= " + MAX_COLS + ", got " + rows + "x" + cols);
+        }
+    }
+
+    /** Null for none (also for all-ones factors); otherwise a copy, each factor finite and positive. */
+    private static float[] checkSmoothing(float[] smoothing, int cols) {
+        if (smoothing == null) {
+            return null;
+        }
+        if (smoothing.length != cols) {
+            throw new IllegalArgumentException("smoothing has " + smoothing.length + " factors for " + cols + " columns");
+        }
+        boolean unit = true;
+        for (int c = 0; c < cols; c++) {
+            float m = smoothing[c];
+            if (!Float.isFinite(m) || m <= 0) {
+                throw new IllegalArgumentException("smoothing factor " + c + " is " + m + "; it must be finite and > 0");
+            }
+            unit &= m == 1f;
+        }
+        return unit ? null : smoothing.clone();
+    }
+
+    private static void requireBytes(String name, MemorySegment s, long expected) {
+        if (s.byteSize() != expected) {
+            throw new IllegalArgumentException(name + " has " + s.byteSize() + " bytes, expected " + expected);
+        }
+    }
+
+    private static float[] floats(String name, MemorySegment s, int n) {
+        requireBytes(name, s, 4L * n);
+        float[] v = new float[n];
+        MemorySegment.copy(s, F32, 0, v, 0, n);
+        return v;
+    }
+
+    /** Symmetric int8 code of {@code v} under scale {@code s}: rint half to even, clamped to +-127; 0 when s is 0. */
+    static int toInt8(float v, float s) {
+        if (s == 0f) {
+            return 0;
+        }
+        return (int) Math.max(-127, Math.min(127, Math.rint(v / s)));
+    }
+
+    /**
+     * Token {@code x[off .. off+cols)}: divided by the smoothing factors, quantized to int8 values stored as floats in
+     * {@code dst[dstOff ..]}; returns {@code s_x}.
+     */
+    float quantizeToken(float[] x, int off, float[] dst, int dstOff) {
+        float amax = 0f;
+        for (int c = 0; c < cols; c++) {
+            float v = smooth == null ? x[off + c] : x[off + c] / smooth[c];
+            dst[dstOff + c] = v;
+            amax = Math.max(amax, Math.abs(v));
+        }
+        float s = amax / 127f;
+        for (int c = 0; c < cols; c++) {
+            dst[dstOff + c] = toInt8(dst[dstOff + c], s);
+        }
+        return s;
+    }
+
+    /** The per-row weight scale s_w. */
+    public float scale(int row) { return scales[row]; }
+
+    /** The int8 code of weight [row, col]. */
+    public int code(int row, int col) { return codes.get(ValueLayout.JAVA_BYTE, (long) row * cols + col); }
+
+    /** The smoothing factors, or null when none. */
+    public float[] smoothing() { return smooth == null ? null : smooth.clone(); }
+
+    @Override
+    public int inFeatures() { return cols; }
+
+    @Override
+    public int outFeatures() { return rows; }
+
+    @Override
+    public String format() { return "W8A8-INT8"; }
+
+    @Override
+    public long residentBytes() {
+        return (long) rows * cols + 4L * rows + (smooth == null ? 0 : 4L * cols);
+    }
+
+    @Override
+    public double bitsPerWeight() {
+        return 8.0 * residentBytes() / ((double) rows * cols);
+    }
+
+    @Override
+    public Map<String, MemorySegment> buffers() {
+        Map<String, MemorySegment> m = new LinkedHashMap<>();
+        m.put("qweight", qweight.asReadOnly());
+        m.put("scales", MemorySegment.ofArray(scales).asReadOnly());
+        if (smooth != null) {
+            m.put("smooth", MemorySegment.ofArray(smooth).asReadOnly());
+        }
+        return m;
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOff) {
+        float s = scales[row];
+        long base = (long) row * cols;
+        for (int c = 0; c < cols; c++) {
+            dst[dstOff + c] = s * (float) codes.get(ValueLayout.JAVA_BYTE, base + c);
+        }
+    }
+
+    /** The codes of {@code row}, columns {@code [col, col+len)}, as floats: the GEMM's weight tile. */
+    void decodeCodes(int row, int col, int len, float[] dst, int off) {
+        long at = (long) row * cols + col;
+        int done = row < vectorRows ? W8A8Kernels.vectorBound(len) : 0;
+        W8A8Kernels.widen(codes, at, done, dst, off);
+        for (int i = done; i < len; i++) {
+            dst[off + i] = codes.get(ValueLayout.JAVA_BYTE, at + i);
+        }
+    }
+
+    @Override
+    public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
+        float[] xq = new float[tokens * cols];
+        float[] sx = new float[tokens];
+        for (int t = 0; t < tokens; t++) {
+            sx[t] = quantizeToken(in, t * cols, xq, t * cols);
+        }
+        pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, tokens), c -> {
+            int o0 = c * TiledMatmul.CHUNK_ROWS;
+            int n = Math.min(TiledMatmul.CHUNK_ROWS, rows - o0);
+            int[] acc = new int[n * tokens];
+            if (tokens == 1) {
+                gemv(o0, n, xq, acc);
+            } else {
+                W8A8Kernels.gemmChunk(this, o0, n, xq, tokens, acc);
+            }
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < n; r++) {
+                    out[t * rows + o0 + r] = (sx[t] * scales[o0 + r]) * (float) acc[t * n + r];
+                }
+            }
+        });
+    }
+
+    private void gemv(int o0, int n, float[] xq, int[] acc) {
+        int r = 0;
+        int step = W8A8Kernels.ROWS;
+        for (; r + step <= n && o0 + r + step <= vectorRows; r += step) {
+            W8A8Kernels.gemvRows(codes, (long) (o0 + r) * cols, cols, xq, cols, acc, r);
+        }
+        for (; r < n; r++) {
+            acc[r] = W8A8Kernels.dot(codes, (long) (o0 + r) * cols, xq, 0, 0, cols);
+        }
+    }
+}

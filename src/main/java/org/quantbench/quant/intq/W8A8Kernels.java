@@ -1,0 +1,168 @@
+package org.quantbench.quant.intq;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.engine.TiledMatmul;
+import org.quantbench.tensor.MatmulKernels;
+import org.quantbench.tensor.VectorSupport;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Exact int8 x int8 dot products for {@link W8A8IntLinear}, computed with float FMAs: int8 codes widen to float
+ * exactly, and so long as every partial sum is an integer below 2^24 in magnitude the float sums are exact too. A
+ * product is at most 128 x 127 = 16,256, so a lane that sums the products of one K-block of
+ * {@link MatmulKernels#K_BLOCK} = 512 columns (at most 512 of them, 8,323,072 < 2^24 = 16,777,216) never rounds; after
+ * each block its lanes are converted to int and added into int32 accumulators (exact below 2^31, which
+ * {@link W8A8IntLinear#MAX_COLS} guarantees). The result is the exact integer dot product whatever the summation
+ * order, so the GEMV and the GEMM agree bit for bit. The Vector API's int8 multiply-add through Short/IntVector runs at
+ * about a quarter of its float FMA rate on this hardware, hence floats.
+ */
+final class W8A8Kernels {
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
+    private static final int L = S.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int BLOCK = MatmulKernels.K_BLOCK;
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[TiledMatmul.CHUNK_ROWS * BLOCK]);
+    private static final ThreadLocal<float[][]> FLOAT_ACC = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<int[][]> INT_ACC = ThreadLocal.withInitial(() -> new int[1][0]);
+
+    /** Bytes one weight load reads (L of them used). */
+    static final int LOAD_BYTES = B.vectorByteSize();
+    /** Bytes a load reads past its L codes: a row takes the vector kernels only if that many follow it. */
+    static final int OVERREAD = LOAD_BYTES - L;
+    /** Rows the GEMV kernel takes at once. */
+    static final int ROWS = 4;
+
+    private W8A8Kernels() {}
+
+    static int vectorBound(int n) {
+        return VectorSupport.enabled() ? S.loopBound(n) : 0;
+    }
+
+    /** Scalar reference: the int dot product of row bytes {@code w[at ..]} and {@code xq[xOff ..]} over columns [from, to). */
+    static int dot(MemorySegment w, long at, float[] xq, int xOff, int from, int to) {
+        int s = 0;
+        for (int i = from; i < to; i++) {
+            s += w.get(ValueLayout.JAVA_BYTE, at + i) * (int) xq[xOff + i];
+        }
+        return s;
+    }
+
+    private static FloatVector weights(MemorySegment w, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    /** Exact int dot products of rows at {@code base}, {@code base + rb}, ... (four) with {@code xq}, into {@code acc[o ..]}. */
+    static void gemvRows(MemorySegment w, long base, long rb, float[] xq, int cols, int[] acc, int o) {
+        IntVector i0 = IntVector.zero(I), i1 = i0, i2 = i0, i3 = i0;
+        int bound = S.loopBound(cols);
+        for (int kb = 0; kb < bound; kb += BLOCK) {
+            int end = Math.min(kb + BLOCK, bound);
+            FloatVector f0 = FloatVector.zero(S), f1 = f0, f2 = f0, f3 = f0;
+            for (int i = kb; i < end; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, xq, i);
+                long p = base + i;
+                f0 = weights(w, p).fma(xv, f0);
+                f1 = weights(w, p + rb).fma(xv, f1);
+                f2 = weights(w, p + 2 * rb).fma(xv, f2);
+                f3 = weights(w, p + 3 * rb).fma(xv, f3);
+            }
+            i0 = i0.add(f0.convert(VectorOperators.F2I, 0));
+            i1 = i1.add(f1.convert(VectorOperators.F2I, 0));
+            i2 = i2.add(f2.convert(VectorOperators.F2I, 0));
+            i3 = i3.add(f3.convert(VectorOperators.F2I, 0));
+        }
+        acc[o] = i0.reduceLanes(VectorOperators.ADD) + dot(w, base, xq, 0, bound, cols);
+        acc[o + 1] = i1.reduceLanes(VectorOperators.ADD) + dot(w, base + rb, xq, 0, bound, cols);
+        acc[o + 2] = i2.reduceLanes(VectorOperators.ADD) + dot(w, base + 2 * rb, xq, 0, bound, cols);
+        acc[o + 3] = i3.reduceLanes(VectorOperators.ADD) + dot(w, base + 3 * rb, xq, 0, bound, cols);
+    }
+
+    /**
+     * {@code acc[t * n + r]} = exact int dot product of row {@code o0 + r} with token t of {@code xq} ([tokens][cols]),
+     * for the {@code n} rows of one chunk: each K-block of the rows is widened to a float tile once and reused by every
+     * token through {@link MatmulKernels#tileBlock}, whose lane sums are exact within a block.
+     */
+    static void gemmChunk(W8A8IntLinear m, int o0, int n, float[] xq, int tokens, int[] acc) {
+        int cols = m.inFeatures();
+        int width = MatmulKernels.accumulatorWidth();
+        int size = n * tokens * width;
+        float[] tile = TILE.get();
+        float[] blockAcc = floatAccumulators(size);
+        int[] lanes = intAccumulators(size);
+        Arrays.fill(lanes, 0, size, 0);
+        for (int kb = 0; kb < cols; kb += BLOCK) {
+            int len = Math.min(BLOCK, cols - kb);
+            for (int r = 0; r < n; r++) {
+                m.decodeCodes(o0 + r, kb, len, tile, r * BLOCK);
+            }
+            Arrays.fill(blockAcc, 0, size, 0f);
+            MatmulKernels.tileBlock(tile, BLOCK, n, xq, cols, kb, len, tokens, blockAcc);
+            addLanes(blockAcc, lanes, size);
+            int covered = VectorSupport.enabled() ? S.loopBound(len) : len;
+            for (int t = 0; t < tokens && covered < len; t++) {
+                for (int r = 0; r < n; r++) {
+                    int s = 0;
+                    for (int i = covered; i < len; i++) {
+                        s += (int) tile[r * BLOCK + i] * (int) xq[t * cols + kb + i];
+                    }
+                    lanes[(t * n + r) * width] += s;
+                }
+            }
+        }
+        for (int a = 0; a < n * tokens; a++) {
+            int s = 0;
+            for (int l = 0; l < width; l++) {
+                s += lanes[a * width + l];
+            }
+            acc[a] = s;
+        }
+    }
+
+    /** {@code lanes[i] += (int) blockAcc[i]}: the block's exact integer partial sums into the int32 accumulators. */
+    private static void addLanes(float[] blockAcc, int[] lanes, int size) {
+        int i = 0;
+        if (VectorSupport.enabled()) {
+            for (; i < size; i += L) {
+                IntVector.fromArray(I, lanes, i).add(FloatVector.fromArray(S, blockAcc, i).convert(VectorOperators.F2I, 0))
+                        .intoArray(lanes, i);
+            }
+        }
+        for (; i < size; i++) {
+            lanes[i] += (int) blockAcc[i];
+        }
+    }
+
+    /** Widens {@code len} codes (a multiple of L) at {@code w[at ..]} to float into {@code dst[off ..]}. */
+    static void widen(MemorySegment w, long at, int len, float[] dst, int off) {
+        for (int i = 0; i < len; i += L) {
+            weights(w, at + i).intoArray(dst, off + i);
+        }
+    }
+
+    private static float[] floatAccumulators(int size) {
+        float[][] h = FLOAT_ACC.get();
+        if (h[0].length < size) {
+            h[0] = new float[size];
+        }
+        return h[0];
+    }
+
+    private static int[] intAccumulators(int size) {
+        int[][] h = INT_ACC.get();
+        if (h[0].length < size) {
+            h[0] = new int[size];
+        }
+        return h[0];
+    }
+}
