@@ -139,5 +139,16 @@ class EvalCommandTest {
                 "ln_ppl_ratio");
         assertThat(records.get(0).get("value").asDouble()).isZero();
         assertThat(records.get(0).get("definition").asText()).contains("top 32", "context 64");
+
+        String[] quantized = java.util.Arrays.copyOf(args, args.length + 2);
+        quantized[args.length] = "--scheme";
+        quantized[args.length + 1] = "W8A8-INT";
+        Run third = run(quantized);
+        assertThat(third.exit()).as(third.err()).isZero();
+        assertThat(third.out()).contains("read from").contains("weights W8A8-INT").doesNotContain("mean KLD:            0.000000");
+        JsonNode q = new ObjectMapper().readTree(dir.resolve("kld.json").toFile()).get("records").get(0);
+        assertThat(q.get("value").asDouble()).isPositive();
+        assertThat(q.get("model").get("scheme").asText()).isEqualTo("W8A8-INT");
+        assertThat(q.get("model").get("schemeJson").get("kind").asText()).isNotEmpty();
     }
 }

@@ -1,6 +1,10 @@
 package org.quantbench.eval.tasks;
 
 import org.junit.jupiter.api.Test;
+import org.quantbench.engine.LlamaModel;
+import org.quantbench.quant.ModelQuantizer;
+import org.quantbench.quant.QuantizedModel;
+import org.quantbench.quant.SchemeNames;
 import org.quantbench.testing.SharedData;
 import org.quantbench.tensor.ComputePool;
 
@@ -13,8 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeterminismTest {
 
     private static TaskResult run(Task task, int shots, int threads, int batch) {
+        return run(Stories260K.model(), task, shots, threads, batch);
+    }
+
+    private static TaskResult run(LlamaModel model, Task task, int shots, int threads, int batch) {
         try (ComputePool pool = new ComputePool(threads)) {
-            TaskResult r = TaskRunner.onModel(Stories260K.model(), Stories260K.tokenizer(), pool, batch)
+            TaskResult r = TaskRunner.onModel(model, Stories260K.tokenizer(), pool, batch)
                     .run(task, shots, 7, new ItemSelection(8, 3L), null);
             assertThat(r.complete()).as(r.error()).isTrue();
             return r;
@@ -41,6 +49,19 @@ class DeterminismTest {
             assertSameScores(reference, run(task, 1, 1, 8));
             assertSameScores(reference, run(task, 1, 2, 1));
             assertSameScores(reference, run(task, 1, 2, 8));
+        }
+    }
+
+    @Test
+    void soOnAQuantizedModelWithPerTokenActivationQuantization() {
+        Task arc = TaskCatalog.resolve("arc_easy", SharedData.require("data")).getFirst();
+        try (QuantizedModel q = ModelQuantizer.prepare(Stories260K.checkpoint(), "0".repeat(64), SchemeNames.parse("W8A8-INT"),
+                false, null, (d, t, n) -> { })) {
+            LlamaModel model = LlamaModel.load(Stories260K.checkpoint(), q);
+            TaskResult reference = run(model, arc, 0, 1, 1);
+            assertSameScores(reference, run(model, arc, 0, 2, 8));
+            assertThat(reference.items().getFirst().logLikelihoods())
+                    .isNotEqualTo(run(arc, 0, 1, 1).items().getFirst().logLikelihoods());
         }
     }
 }

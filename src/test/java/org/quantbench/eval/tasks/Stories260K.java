@@ -21,6 +21,11 @@ final class Stories260K {
         return model;
     }
 
+    static Llama2cCheckpoint checkpoint() {
+        model();
+        return checkpoint;
+    }
+
     static Tokenizer tokenizer() {
         model();
         return checkpoint.tokenizer().orElseThrow();
