@@ -49,14 +49,19 @@ final class CsvReader implements AutoCloseable {
                     fields.add(lines.decode(field.toByteArray(), start));
                     return new Record(start, List.copyOf(fields));
                 }
+                boolean crlf = lines.endedWithCr();
                 text = lines.next();
                 if (text == null) {
                     throw new FileFormatException(file(), "line " + start, "a quoted field is not closed before the end of the file");
                 }
-                recordBytes += text.length + 1;
+                recordBytes += text.length + 2;
                 if (recordBytes > LineReader.MAX_LINE_BYTES) {
                     throw new FileFormatException(file(), "line " + start, "the record is longer than "
                             + LineReader.MAX_LINE_BYTES + " bytes (the cap for one item)");
+                }
+                // A line break inside quotes is part of the field, as written (CR LF or LF).
+                if (crlf) {
+                    field.write('\r');
                 }
                 field.write('\n');
                 i = 0;

@@ -30,6 +30,7 @@ final class LineReader implements AutoCloseable {
     private int chunkLen;
     private byte[] line = new byte[256];
     private int lineNumber;
+    private boolean endedWithCr;
     private boolean eof;
 
     LineReader(Path file) {
@@ -53,6 +54,9 @@ final class LineReader implements AutoCloseable {
 
     /** The 1-based number of the line last returned by {@link #next()}. */
     int lineNumber() { return lineNumber; }
+
+    /** Whether the line last returned ended in CR LF (the CR was dropped). */
+    boolean endedWithCr() { return endedWithCr; }
 
     /** The next line's bytes without its line end, or null at the end of the file. */
     byte[] next() {
@@ -86,10 +90,8 @@ final class LineReader implements AutoCloseable {
             }
         }
         lineNumber++;
-        if (len > 0 && line[len - 1] == '\r') {
-            len--;
-        }
-        return Arrays.copyOf(line, len);
+        endedWithCr = len > 0 && line[len - 1] == '\r';
+        return Arrays.copyOf(line, endedWithCr ? len - 1 : len);
     }
 
     private int append(int from, int count, int len) {

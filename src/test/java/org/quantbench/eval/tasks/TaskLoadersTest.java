@@ -83,6 +83,11 @@ class TaskLoadersTest {
         assertThat(quoted.query()).startsWith("Statement 1 | If aH is an element of a factor group, then |aH| divides |a|.")
                 .contains("\nA. True, True\nB. False, False\n");
 
+        // a quoted field keeps its line breaks as written (this one CR LF)
+        Task math = subjects.stream().filter(t -> t.name().equals("mmlu_college_mathematics")).findFirst().orElseThrow();
+        assertThat(((Doc.Choice) math.fewShotPool().get(2)).query())
+                .startsWith("Let A be a real 2x2 matrix. Which of the following statements must be true?\r\nI. All of the entries");
+
         List<Request> fiveShot = new PromptBuilder(algebra, 5, 1).requests(0);
         String context = fiveShot.getFirst().context();
         assertThat(context).startsWith("The following are multiple choice questions (with answers) about abstract algebra.\n\n"
@@ -183,6 +188,15 @@ class TaskLoadersTest {
         assertThat(row.choices()).containsExactly("red", "gr\"een", "blue");
         assertThat(row.gold()).isEqualTo(2);
         assertThat(row.line()).isEqualTo(2);
+
+        Files.writeString(dir.resolve("multi.csv"), "question,x,y,answer\r\n\"Line one\r\nline two\nthree\",a,b,1\r\n");
+        Files.writeString(dir.resolve("multi.json"), """
+                {"name": "m", "file": "multi.csv", "context": "{question}", "choices": ["{x}", "{y}"], "gold": "answer"}
+                """);
+        Doc.Choice multi = (Doc.Choice) TaskSpec.load(dir.resolve("multi.json")).docs().getFirst();
+        assertThat(multi.query()).isEqualTo("Line one\r\nline two\nthree");
+        assertThat(multi.choices()).containsExactly("a", "b");
+        assertThat(multi.line()).isEqualTo(2);
 
         Files.writeString(dir.resolve("nohead.csv"), "Sky?,blue,green,0\n");
         Files.writeString(dir.resolve("nohead.json"), """
