@@ -1,5 +1,9 @@
 package org.quantbench.eval.kld;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.quantbench.engine.InferenceSession;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Supplier;
-
-import org.quantbench.engine.InferenceSession;
 
 /**
  * Base logits on disk, computed once per (model, tokens, definition): the key holds the model file's SHA-256, the
@@ -25,8 +27,12 @@ public final class BaseLogitsCache {
     }
 
     public static String key(String modelSha256, TokenWindows windows, int k) {
-        return "{\"model_sha256\":\"" + modelSha256 + "\",\"tokens_sha256\":\"" + tokensSha256(windows)
-                + "\",\"definition\":\"" + windows.definition().describe().replace("\"", "'") + "\",\"top_k\":" + k + "}";
+        ObjectNode key = JsonNodeFactory.instance.objectNode();
+        key.put("model_sha256", modelSha256);
+        key.put("tokens_sha256", tokensSha256(windows));
+        key.put("definition", windows.definition().describe());
+        key.put("top_k", k);
+        return key.toString();
     }
 
     public Path file(String key) {
