@@ -79,7 +79,6 @@ final class EvalCommand implements Callable<Integer> {
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
             try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
-                ModelIdentity identity = ModelIdentities.of(options, ckpt, loaded);
                 RunSettings settings = new RunSettings(pool.threads(), batch, seed, limit, numFewshot);
                 TaskRunner runner = TaskRunner.onModel(loaded.model(), tok, pool, batch);
                 ItemSelection selection = new ItemSelection(limit, seed);
@@ -116,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (output != null) {
-                    write(results, identity, settings, seconds);
+                    write(results, ModelIdentities.of(options, ckpt, loaded), settings, seconds);
                 }
                 return results.stream().allMatch(TaskResult::complete) ? 0 : 1;
             }
