@@ -94,7 +94,8 @@ public final class GgmlBlockLinear implements QuantizedLinear {
         }
         MemorySegment blocks = buffers.get(BLOCKS);
         if (blocks == null || buffers.size() != 1) {
-            throw new IllegalArgumentException(type + " layer needs exactly the buffer '" + BLOCKS + "', got " + buffers.keySet());
+            throw new IllegalArgumentException(type + " layer needs exactly the buffer '" + BLOCKS + "', got "
+                    + buffers.keySet());
         }
         long expected = Math.multiplyExact(type.bytesFor(cols), (long) rows);
         if (blocks.byteSize() != expected) {
@@ -106,7 +107,8 @@ public final class GgmlBlockLinear implements QuantizedLinear {
 
     private static void requireType(DType type, String what) {
         if (!supports(type)) {
-            throw new IllegalArgumentException(what + ": " + type + " is not a ggml 32-weight block type (Q8_0, Q4_0, Q4_1)");
+            throw new IllegalArgumentException(what + ": " + type
+                    + " is not a ggml 32-weight block type (Q8_0, Q4_0, Q4_1)");
         }
     }
 

@@ -299,6 +299,14 @@ class GgmlBlockLinearTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dense").hasMessageContaining("F32");
     }
 
+    @Test
+    void factoryWrapsBlockTypesAndLeavesOthersDense() {
+        GgmlLinearFactory factory = new GgmlLinearFactory();
+        WeightTensor q4 = GgmlBlockLinear.quantize(gaussian("w", 2, 64, 1), DType.Q4_0).toTensor("w");
+        assertThat(factory.create("blk.0.attn_q.weight", q4)).isInstanceOf(GgmlBlockLinear.class);
+        assertThat(factory.create("blk.0.attn_q.weight", gaussian("w", 2, 64, 1))).isInstanceOf(org.quantbench.engine.DenseLinear.class);
+    }
+
     /** Requantizing a block tensor widens it first, exactly as quantizing its dequantized floats. */
     @Test
     void quantizeAcceptsAnyStoredType() {
