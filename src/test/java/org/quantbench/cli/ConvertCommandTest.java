@@ -6,10 +6,7 @@ import org.quantbench.model.Checkpoint;
 import org.quantbench.model.CheckpointLoader;
 import org.quantbench.testing.SharedData;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -19,30 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConvertCommandTest {
     private static final String STORIES = "models/stories260K/";
 
-    /** Exit code, stdout and stderr of one run. */
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void convertsToGgufAndToAFolderAndSaysWhatItWrote(@TempDir Path dir) {
         String model = SharedData.require(STORIES + "stories260K.bin").toString();
         Path gguf = dir.resolve("stories-q8_0.gguf");
-        Run toGguf = run("convert", model, "--to", "gguf", "--out", gguf.toString(), "--dtype", "q8_0");
+        CliRun toGguf = CliRun.of("convert", model, "--to", "gguf", "--out", gguf.toString(), "--dtype", "q8_0");
         assertThat(toGguf.exit()).as(toGguf.err()).isZero();
         assertThat(toGguf.out()).contains("wrote " + gguf.toAbsolutePath(), "(gguf, q8_0)", "47 tensors")
                 .contains("note: 5 matrices stored as F16");
@@ -51,7 +29,7 @@ class ConvertCommandTest {
         }
 
         Path folder = dir.resolve("hf");
-        Run toHf = run("convert", model, "--to", "safetensors", "--out", folder.toString(), "--dtype", "bf16");
+        CliRun toHf = CliRun.of("convert", model, "--to", "safetensors", "--out", folder.toString(), "--dtype", "bf16");
         assertThat(toHf.exit()).as(toHf.err()).isZero();
         assertThat(toHf.out()).contains("(safetensors, bf16)", "config.json", "model.safetensors", "no tokenizer.json");
         assertThat(folder.resolve("model.safetensors")).isRegularFile();
@@ -62,21 +40,21 @@ class ConvertCommandTest {
         String model = SharedData.require(STORIES + "stories260K.bin").toString();
         Path out = dir.resolve("out");
 
-        Run unknownFormat = run("convert", model, "--to", "onnx", "--out", out.toString());
+        CliRun unknownFormat = CliRun.of("convert", model, "--to", "onnx", "--out", out.toString());
         assertThat(unknownFormat.exit()).isEqualTo(2);
         assertThat(unknownFormat.err()).contains("unknown --to 'onnx'", "gguf or safetensors");
 
-        Run quantizedFolder = run("convert", model, "--to", "safetensors", "--out", out.toString(), "--dtype", "q4_0");
+        CliRun quantizedFolder = CliRun.of("convert", model, "--to", "safetensors", "--out", out.toString(), "--dtype", "q4_0");
         assertThat(quantizedFolder.exit()).isEqualTo(2);
         assertThat(quantizedFolder.err()).contains("safetensors export cannot hold", "f32, f16, bf16");
 
-        Run unknownDtype = run("convert", model, "--to", "gguf", "--out", out + ".gguf", "--dtype", "q3_k");
+        CliRun unknownDtype = CliRun.of("convert", model, "--to", "gguf", "--out", out + ".gguf", "--dtype", "q3_k");
         assertThat(unknownDtype.exit()).isEqualTo(2);
         assertThat(unknownDtype.err()).contains("unknown --dtype 'q3_k'");
 
         Path busy = Files.createDirectories(dir.resolve("busy"));
         Files.writeString(busy.resolve("notes.txt"), "keep me");
-        Run busyFolder = run("convert", model, "--to", "safetensors", "--out", busy.toString());
+        CliRun busyFolder = CliRun.of("convert", model, "--to", "safetensors", "--out", busy.toString());
         assertThat(busyFolder.exit()).isEqualTo(2);
         assertThat(busyFolder.err()).contains("not empty");
 

@@ -6,10 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantbench.testing.SharedData;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,24 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every task and the KLD run end to end on stories260K with the shared data (small limits). */
 class EvalCommandTest {
     private static final String STORIES = "models/stories260K/";
-
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void everyTaskRunsAndTheResultsFileCarriesProvenance(@TempDir Path dir) throws IOException {
@@ -56,7 +35,7 @@ class EvalCommandTest {
             }
         }
         Path output = dir.resolve("results.json");
-        Run r = run("eval", model, "--tokenizer", tok, "--data", data.toString(), "--tasks",
+        CliRun r = CliRun.of("eval", model, "--tokenizer", tok, "--data", data.toString(), "--tasks",
                 "arc_easy,arc_challenge,piqa,winogrande,mmlu=" + mmlu + ",hellaswag=" + hellaswag + ",lambada=" + lambada,
                 "--limit", "2", "--seed", "5", "--batch", "2", "--threads", "2", "--no-cache", "--output", output.toString());
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
@@ -93,7 +72,7 @@ class EvalCommandTest {
         Path spec = Files.writeString(dir.resolve("mine.json"), """
                 {"name": "mine", "file": "mine.jsonl", "context": "{q}", "choices": ["{a}", "{b}"], "gold": "gold"}
                 """);
-        Run r = run("eval", model, "--tokenizer", tok, "--data", SharedData.require("data").toString(),
+        CliRun r = CliRun.of("eval", model, "--tokenizer", tok, "--data", SharedData.require("data").toString(),
                 "--tasks", "mmlu_anatomy", "--task-spec", spec.toString(), "--num-fewshot", "1", "--limit", "2", "--no-cache");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("mmlu_anatomy", "mine ");
@@ -106,7 +85,7 @@ class EvalCommandTest {
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"goal\": \"g\"}\n");
         Files.writeString(dir.resolve("bad-labels.lst"), "0\n");
         Path output = dir.resolve("r.json");
-        Run r = run("eval", model, "--tokenizer", tok, "--data", SharedData.require("data").toString(),
+        CliRun r = CliRun.of("eval", model, "--tokenizer", tok, "--data", SharedData.require("data").toString(),
                 "--tasks", "piqa=" + bad + ",arc_easy", "--limit", "1", "--no-cache", "--output", output.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("piqa=" + bad).contains("INCOMPLETE").contains(bad + ": line 1: missing field 'sol1'")
@@ -127,12 +106,12 @@ class EvalCommandTest {
         String text = SharedData.require("data/tinystories/TinyStories-valid.head-transcribed.txt").toString();
         String[] args = {"kld", model, "--tokenizer", tok, "--text", text, "--split", "<|endoftext|>", "--ctx", "64",
                 "--max-tokens", "64", "--cache", dir.resolve("cache").toString(), "--output", dir.resolve("kld.json").toString()};
-        Run first = run(args);
+        CliRun first = CliRun.of(args);
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("base logits (weights as stored): computed in")
                 .contains("mean KLD:            0.000000").contains("top-1 agreement:     100.000 %")
                 .contains("max KLD:             0.000000");
-        Run second = run(args);
+        CliRun second = CliRun.of(args);
         assertThat(second.out()).contains("base logits (weights as stored): read from");
         JsonNode records = new ObjectMapper().readTree(dir.resolve("kld.json").toFile()).get("records");
         assertThat(records).extracting(n -> n.get("metric").asText()).contains("kld_mean", "kld_p99", "top1_agreement_pct",
@@ -143,7 +122,7 @@ class EvalCommandTest {
         String[] quantized = java.util.Arrays.copyOf(args, args.length + 2);
         quantized[args.length] = "--scheme";
         quantized[args.length + 1] = "W8A8-INT";
-        Run third = run(quantized);
+        CliRun third = CliRun.of(quantized);
         assertThat(third.exit()).as(third.err()).isZero();
         assertThat(third.out()).contains("read from").contains("weights W8A8-INT").doesNotContain("mean KLD:            0.000000");
         JsonNode q = new ObjectMapper().readTree(dir.resolve("kld.json").toFile()).get("records").get(0);
