@@ -79,6 +79,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             System.out.printf("(%d threads, median of %d runs after %d warm-up, seed %d)%n", pool.threads(), repeats, warmup, seed);
+            System.out.println(loaded.memory(ckpt));
             loaded.close();
         }
         return 0;

@@ -114,6 +114,7 @@ final class EvalCommand implements Callable<Integer> {
                     print(aggregate);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.println(loaded.memory(ckpt));
                 if (output != null) {
                     write(results, ModelIdentities.of(options, ckpt, loaded), settings, seconds);
                 }

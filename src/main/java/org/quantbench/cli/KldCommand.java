@@ -104,6 +104,7 @@ final class KldCommand implements Callable<Integer> {
                     System.out.printf("max KLD:             %.6f%n", r.maxKld());
                     System.out.printf("top-1 agreement:     %.3f %%%n", r.top1Agreement());
                     System.out.printf("ln(PPL_q/PPL_base):  %.6f (PPL base %.4f, model %.4f)%n", r.lnPplRatio(), r.pplBase(), r.pplModel());
+                    System.out.println(loaded.memory(ckpt));
                     if (output != null) {
                         ModelIdentity identity = ModelIdentities.of(options, ckpt, loaded);
                         var records = new EvalRecords(identity, new RunSettings(pool.threads(), 1, null, 0, 0))

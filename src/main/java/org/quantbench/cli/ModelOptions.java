@@ -3,6 +3,7 @@ package org.quantbench.cli;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.CheckpointLoader;
 import org.quantbench.engine.LlamaModel;
+import org.quantbench.eval.MemoryReport;
 import org.quantbench.model.ModelFingerprint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.quant.ModelQuantizer;
@@ -70,6 +71,11 @@ final class ModelOptions {
     record LoadedModel(LlamaModel model, QuantizedModel quantized) implements AutoCloseable {
         String label() {
             return quantized == null ? "as stored" : quantized.scheme().name();
+        }
+
+        /** The report's memory line: disk, resident weights, bits per weight, peak RSS so far. */
+        String memory(Checkpoint checkpoint) {
+            return "memory: " + MemoryReport.of(checkpoint, model, quantized).describe();
         }
 
         @Override

@@ -66,6 +66,7 @@ final class PerplexityCommand implements Callable<Integer> {
                         r.scoredTokens(), r.windows(), r.documents(), text, seconds, r.scoredTokens() / seconds, pool.threads());
                 System.out.printf("mean nll: %.6f%n", r.meanNll());
                 System.out.printf("model: %s, weights %s%n", ckpt.source(), loaded.label());
+                System.out.println(loaded.memory(ckpt));
                 System.out.printf("perplexity: %.3f%n", r.perplexity());
             }
         }
