@@ -11,6 +11,7 @@ import org.quantbench.eval.results.RunSettings;
 import org.quantbench.eval.tasks.ItemSelection;
 import org.quantbench.eval.tasks.Metric;
 import org.quantbench.eval.tasks.PromptBuilder;
+import org.quantbench.eval.tasks.RequestLog;
 import org.quantbench.eval.tasks.Task;
 import org.quantbench.eval.tasks.TaskCatalog;
 import org.quantbench.eval.tasks.TaskGroups;
@@ -69,6 +70,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write the results as lm-eval's results JSON, with a 'records' list carrying every number's provenance.")
     Path output;
 
+    @Option(names = "--dump-requests", paramLabel = "FILE", description = "Write every scored (item, choice) as a JSON line:"
+            + " context and continuation token ids and their log-likelihood, for cross-checks with another engine.")
+    Path dumpRequests;
+
     @Override
     public Integer call() {
         if (tasks.isEmpty() && taskSpecs.isEmpty()) {
@@ -85,6 +90,7 @@ final class EvalCommand implements Callable<Integer> {
                 long fewShotSeed = seed != null ? seed : PromptBuilder.DEFAULT_FEWSHOT_SEED;
                 System.out.printf("model: %s, weights %s, %d threads, batch %d%n", ckpt.source(), loaded.label(), pool.threads(), batch);
                 List<TaskResult> results = new ArrayList<>();
+                List<String> dumped = new ArrayList<>();
                 Map<String, List<TaskResult>> groups = new LinkedHashMap<>();
                 for (String request : requests()) {
                     List<Task> loadedTasks;
@@ -102,6 +108,9 @@ final class EvalCommand implements Callable<Integer> {
                         TaskResult r = run(runner, task, selection, fewShotSeed);
                         results.add(r);
                         print(r);
+                        if (dumpRequests != null) {
+                            dumped.addAll(RequestLog.lines(r, runner.encodedRequests(task, numFewshot, fewShotSeed, selection)));
+                        }
                         // A group's aggregate only when the whole group was asked for (mmlu, not mmlu_anatomy).
                         if (task.group() != null && task.group().equals(request.split("=", 2)[0].strip())) {
                             groups.computeIfAbsent(task.group(), g -> new ArrayList<>()).add(r);
@@ -115,6 +124,10 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.println(loaded.memory(ckpt));
+                if (dumpRequests != null) {
+                    writeLines(dumpRequests, dumped);
+                    System.out.println("wrote " + dumped.size() + " requests to " + dumpRequests.toAbsolutePath());
+                }
                 if (output != null) {
                     write(results, ModelIdentities.of(options, ckpt, loaded), settings, seconds);
                 }
@@ -167,6 +180,14 @@ final class EvalCommand implements Callable<Integer> {
         line.append(String.format("  items %d  %.1f s  %.1f items/s", r.items().size(), r.seconds(),
                 r.items().size() / Math.max(r.seconds(), 1e-9)));
         System.out.println(line);
+    }
+
+    private static void writeLines(Path file, List<String> lines) {
+        try {
+            AtomicFileWriter.writeString(file, lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void write(List<TaskResult> results, ModelIdentity identity, RunSettings settings, double seconds) {

@@ -111,6 +111,20 @@ public final class TaskRunner {
                 (System.nanoTime() - t0) / 1e9, task.dataFiles());
     }
 
+    /**
+     * The token-level requests {@link #run} scores for the same arguments, item by item in the order of its
+     * {@link TaskResult#items()}: what a cross-check with another engine feeds it.
+     */
+    public List<List<EncodedRequest>> encodedRequests(Task task, int shots, long fewShotSeed, ItemSelection selection) {
+        PromptBuilder prompts = new PromptBuilder(task, shots, fewShotSeed);
+        RequestEncoder encoder = new RequestEncoder(tokenizer);
+        List<List<EncodedRequest>> out = new ArrayList<>();
+        for (int index : selection.select(task.docs().size())) {
+            out.add(encode(encoder, prompts.requests(index)));
+        }
+        return out;
+    }
+
     private static String where(Task task, int index) {
         return task.dataFiles().getFirst() + ": line " + task.docs().get(index).line();
     }
