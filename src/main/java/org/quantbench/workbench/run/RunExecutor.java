@@ -167,7 +167,7 @@ public final class RunExecutor {
                     fail(run, step, reason, listener, counts);
                     if (step.kind() == StepKind.MEMORY) {
                         // Without a model no other step of the row can run: they fail with the same reason.
-                        rowFailure = "the model could not be loaded: " + reason;
+                        rowFailure = reason;
                     }
                 }
             }
