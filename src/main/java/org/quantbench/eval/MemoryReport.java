@@ -4,6 +4,7 @@ import org.quantbench.engine.Linear;
 import org.quantbench.engine.LlamaModel;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.ModelConfig;
+import org.quantbench.model.TensorNames;
 import org.quantbench.quant.QuantizedLinear;
 import org.quantbench.quant.QuantizedModel;
 import org.quantbench.tensor.WeightTensor;
@@ -17,7 +18,7 @@ import java.util.OptionalLong;
 /**
  * The memory side of an evaluation: bytes on disk of the model as it would be stored (the checkpoint with each
  * quantized linear replaced by its packed form), bytes of weights held in memory, effective bits per weight over the
- * linears (scales, zeros and codebooks included), and the process's peak RSS when the report is taken.
+ * decoder linears and a quantized lm_head (scales, zeros and codebooks included), and the process's peak RSS when the report is taken.
  */
 public record MemoryReport(long diskBytes, long residentWeightBytes, double linearBitsPerWeight, OptionalLong peakRssBytes) {
 
@@ -31,7 +32,7 @@ public record MemoryReport(long diskBytes, long residentWeightBytes, double line
         }
         double bits = 0;
         long weights = 0;
-        for (Linear l : linears(model)) {
+        for (Linear l : linears(model, quantized != null && quantized.linears().containsKey(TensorNames.OUTPUT))) {
             long n = (long) l.inFeatures() * l.outFeatures();
             bits += l instanceof QuantizedLinear q ? q.bitsPerWeight() * n : 8.0 * l.residentBytes();
             weights += n;
@@ -60,14 +61,17 @@ public record MemoryReport(long diskBytes, long residentWeightBytes, double line
         return t.data().byteSize();
     }
 
-    private static List<Linear> linears(LlamaModel model) {
+    /** The decoder linears, and lm_head where the scheme quantized it: what "bits per weight" of a scheme covers. */
+    private static List<Linear> linears(LlamaModel model, boolean withLmHead) {
         ModelConfig c = model.config();
         List<Linear> all = new ArrayList<>();
         for (int i = 0; i < c.nLayers(); i++) {
             LlamaModel.Layer l = model.layer(i);
             all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.gate(), l.up(), l.down()));
         }
-        all.add(model.output());
+        if (withLmHead) {
+            all.add(model.output());
+        }
         return all;
     }
 }

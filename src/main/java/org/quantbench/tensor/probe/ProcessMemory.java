@@ -11,10 +11,21 @@ import java.util.OptionalLong;
  */
 public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private ProcessMemory() {}
 
-    /** The peak resident set size ({@code VmHWM}) in bytes since the process started. */
+    /** Starts a new peak window (writing 5 to {@code /proc/self/clear_refs}); false where the system cannot. */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(CLEAR_REFS, "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** The peak resident set size ({@code VmHWM}) in bytes since the process started or the last {@link #resetPeak}. */
     public static OptionalLong peakRssBytes() {
         return field("VmHWM:");
     }

@@ -1,0 +1,27 @@
+package org.quantbench.workbench.measure;
+
+import org.quantbench.engine.LlamaModel;
+import org.quantbench.eval.MemoryReport;
+import org.quantbench.model.Checkpoint;
+import org.quantbench.quant.QuantizedModel;
+
+/** A model ready to run and the quantized weights it holds (null for the weights as stored); closing releases them. */
+public record LoadedModel(LlamaModel model, QuantizedModel quantized) implements AutoCloseable {
+
+    /** "as stored" or the scheme's name. */
+    public String label() {
+        return quantized == null ? "as stored" : quantized.scheme().name();
+    }
+
+    /** The report's memory line: disk, resident weights, bits per weight, peak RSS so far. */
+    public String memory(Checkpoint checkpoint) {
+        return "memory: " + MemoryReport.of(checkpoint, model, quantized).describe();
+    }
+
+    @Override
+    public void close() {
+        if (quantized != null) {
+            quantized.close();
+        }
+    }
+}
