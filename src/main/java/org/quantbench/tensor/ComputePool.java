@@ -139,9 +139,14 @@ public final class ComputePool implements AutoCloseable {
             }
         }
 
+        /** Spins while the last chunks finish; yields after a while, since a descheduled worker may hold one. */
         void awaitDone() {
-            while (done.get() < chunks) {
-                Thread.onSpinWait();
+            for (int i = 0; done.get() < chunks; i++) {
+                if (i < 4096) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         }
 
