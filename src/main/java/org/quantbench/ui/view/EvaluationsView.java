@@ -24,10 +24,10 @@ final class EvaluationsView {
         CheckBox pplOn = new CheckBox("perplexity");
         pplOn.setId("eval-perplexity");
         pplOn.selectedProperty().bindBidirectional(vm.perplexityProperty());
-        CheckBox kldOn = new CheckBox("KL divergence against the base (mean, p99, top-1 agreement)");
+        CheckBox kldOn = new CheckBox("KL divergence vs the base");
         kldOn.setId("eval-kld");
         kldOn.selectedProperty().bindBidirectional(vm.kldProperty());
-        Forms.row(ppl, "Measure", new HBox(16, pplOn, kldOn), "Both score the same token windows of the text");
+        Forms.row(ppl, "Measure", new HBox(16, pplOn, kldOn), "Both score the same token windows; KLD gives mean, p99 and top-1 agreement against the base");
         Forms.row(ppl, "Text", Forms.pathField(vm.textFileProperty(), "eval-text", "Choose the evaluation text", false,
                 new FileChooser.ExtensionFilter("Text", "*.txt", "*.raw"), new FileChooser.ExtensionFilter("All files", "*")),
                 "The evaluation text, e.g. WikiText-2's wiki.test.raw (never the calibration text)");
@@ -43,6 +43,7 @@ final class EvaluationsView {
         FlowPane taskBoxes = new FlowPane(14, 8);
         for (TaskChoice t : vm.tasks()) {
             CheckBox box = new CheckBox(t.name());
+            box.setMnemonicParsing(false);
             box.setId("task-" + t.name());
             box.selectedProperty().bindBidirectional(t.selected());
             box.setTooltip(Forms.tip(t.description()));
