@@ -31,7 +31,7 @@ public final class QuantBenchApp {
     public static final class Gui extends Application {
         @Override
         public void start(Stage stage) {
-            new WorkbenchWindow(stage).show();
+            WorkbenchWindow.withDefaults(stage).show();
         }
     }
 }

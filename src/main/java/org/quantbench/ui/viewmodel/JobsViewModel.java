@@ -39,7 +39,8 @@ public final class JobsViewModel {
     private final ResultStore store;
     private final ModelLoading loading;
     private final PathVariables paths;
-    private final ObservableList<JobRow> jobs = FXCollections.observableArrayList();
+    /** Rows report a change of state as a list change, so bindings over "the selected job has ended" update. */
+    private final ObservableList<JobRow> jobs = FXCollections.observableArrayList(r -> new javafx.beans.Observable[] {r.stateProperty()});
     private final Map<Long, JobRow> rows = new HashMap<>();
     private final BooleanProperty busy = new SimpleBooleanProperty();
 

@@ -13,6 +13,7 @@ import org.quantbench.workbench.config.RunConfig;
 import org.quantbench.workbench.config.RunConfigFile;
 import org.quantbench.workbench.config.TaskSettings;
 import org.quantbench.workbench.config.ThroughputSettings;
+import org.quantbench.workbench.demo.DemoModel;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -137,6 +138,34 @@ public final class RunSetupViewModel {
             dialogs.error("Some schemes cannot run yet", String.join(", ", refused)
                     + " stay unticked: the engine cannot run them yet (see their tooltips).");
         }
+    }
+
+    /**
+     * Sets up the built-in demo: stories260K (extracted into {@code demo}), four schemes, perplexity and KLD on the
+     * demo text, a short throughput test; a run of it takes well under a minute.
+     */
+    public void useDemo(Path demo) {
+        model.open(demo.resolve(DemoModel.MODEL), demo.resolve(DemoModel.TOKENIZER));
+        model.labelProperty().set("base = stories260K as stored (F32)");
+        name.set("demo-stories260k");
+        profiles = Map.of();
+        output = null;
+        schemes.selectOnly(List.of("W8A8-INT", "FP8-dynamic", "W4A16-RTN-g128-asym", "NF4-DQ"));
+        EvaluationsViewModel e = evaluations;
+        e.perplexityProperty().set(true);
+        e.kldProperty().set(true);
+        e.textFileProperty().set(demo.resolve(DemoModel.TEXT).toString());
+        e.ctx().set(256);
+        e.stride().set(256);
+        e.bosProperty().set(true);
+        e.maxTokens().set(null);
+        e.maxWindows().set(null);
+        e.selectTasks(List.of());
+        e.throughputProperty().set(true);
+        e.promptTokens().set(64);
+        e.genTokens().set(16);
+        e.streams().set(4);
+        e.repeats().set(1);
     }
 
     /** Saves the setup as run-config JSON; a problem (invalid field, full disk) is shown, and false returned. */
