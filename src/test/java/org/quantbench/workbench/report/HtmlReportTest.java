@@ -47,4 +47,15 @@ class HtmlReportTest {
         // W8 perplexity 26.9 ± 0.269 vs 26.8 ± 0.268: within noise
         assertThat(html).containsPattern("<td class=\"noise\">26\\.900");
     }
+
+    @Test
+    void reportFilesWriteEveryChartInEachFormatAndTheReport() throws IOException {
+        SampleResults sample = SampleResults.seedStudy().only("memory", "perplexity");
+        List<Path> files = ReportFiles.write(sample.table(), sample.rows(), List.of("note"), dir,
+                java.util.EnumSet.of(ChartFormat.PNG, ChartFormat.SVG), 400, 300);
+        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("memory.png", "memory.svg",
+                "perplexity.png", "perplexity.svg", "accuracy-vs-bits.png", "accuracy-vs-bits.svg", "bits-sweep.png",
+                "bits-sweep.svg", "report.html");
+        assertThat(files).allSatisfy(p -> assertThat(p).isNotEmptyFile());
+    }
 }
