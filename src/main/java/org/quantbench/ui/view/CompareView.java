@@ -17,6 +17,11 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.quantbench.ui.viewmodel.CompareViewModel;
 import org.quantbench.ui.viewmodel.Page;
+import javafx.scene.control.ComboBox;
+import org.jfree.chart.fx.ChartViewer;
+import org.quantbench.workbench.report.ChartKind;
+import org.quantbench.workbench.report.ChartStyle;
+import org.quantbench.workbench.report.ComparisonCharts;
 import org.quantbench.workbench.results.RunRecord;
 import org.quantbench.workbench.table.Cell;
 import org.quantbench.workbench.table.Column;
@@ -35,7 +40,7 @@ final class CompareView {
     private final VBox root;
     private final TableView<Row> results = new TableView<>();
 
-    CompareView(CompareViewModel vm) {
+    CompareView(CompareViewModel vm, javafx.beans.property.BooleanProperty dark) {
         root = Forms.page(Page.COMPARE.title(), Page.COMPARE.summary());
 
         TableView<RunRecord> history = new TableView<>(vm.runs());
@@ -82,9 +87,33 @@ final class CompareView {
         VBox tableCard = Forms.card("Results", new HBox(10, filter, hide), title, results);
         VBox.setVgrow(results, Priority.ALWAYS);
 
-        SplitPane split = new SplitPane(historyCard, tableCard);
+        ComboBox<ChartKind> kind = new ComboBox<>(vm.chartKinds());
+        kind.setId("chart-kind");
+        kind.valueProperty().bindBidirectional(vm.chartKindProperty());
+        kind.setConverter(Forms.chartTitles());
+        ChartViewer viewer = new ChartViewer();
+        viewer.setId("chart-viewer");
+        viewer.setMinHeight(220);
+        Runnable draw = () -> {
+            ChartKind k = vm.chartKindProperty().get();
+            ComparisonTable t = vm.shownProperty().get();
+            // The viewer takes no null chart: without data it is hidden instead.
+            viewer.setVisible(k != null && t != null);
+            if (k != null && t != null) {
+                viewer.setChart(ComparisonCharts.create(k, t, dark.get() ? ChartStyle.DARK : ChartStyle.LIGHT));
+            }
+        };
+        vm.chartKindProperty().addListener(o -> draw.run());
+        vm.shownProperty().addListener(o -> draw.run());
+        dark.addListener(o -> draw.run());
+        VBox chartCard = Forms.card("Chart", kind, viewer);
+        VBox.setVgrow(viewer, Priority.ALWAYS);
+
+        SplitPane split = new SplitPane(historyCard, tableCard, chartCard);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.28);
+        split.setDividerPositions(0.24, 0.6);
+        history.setMinHeight(90);
+        results.setMinHeight(150);
         VBox.setVgrow(split, Priority.ALWAYS);
         root.getChildren().add(split);
     }

@@ -6,10 +6,14 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
 import org.quantbench.ui.viewmodel.ExportViewModel;
+import org.quantbench.workbench.report.ChartFormat;
+import org.quantbench.workbench.report.ChartKind;
 import org.quantbench.ui.viewmodel.Page;
 
-/** The Export page: where to, then one button per format; the files written are listed. */
+/** The Export page: where to, then a button per chart and table format and the one-click report; the files written are listed. */
 final class ExportView {
     private final VBox root;
     private final VBox cards = new VBox(14);
@@ -29,18 +33,39 @@ final class ExportView {
             b.setOnAction(e -> vm.exportTable(f));
             tables.getChildren().add(b);
         }
+        ComboBox<ChartKind> kind = new ComboBox<>(vm.chartKinds());
+        kind.setId("export-chart-kind");
+        kind.valueProperty().bindBidirectional(vm.chartKindProperty());
+        kind.setPromptText("no chart until there are results");
+        kind.setConverter(Forms.chartTitles());
+        GridPane chartGrid = Forms.grid();
+        Forms.row(chartGrid, "Chart", kind, "The charts the Compare table has data for");
+        Forms.row(chartGrid, "Size", new HBox(6, Forms.number(vm.width(), "export-width"), new Label("x"),
+                Forms.number(vm.height(), "export-height")), "Pixels for PNG and SVG, points for PDF");
+        HBox chartButtons = new HBox(8);
+        for (ChartFormat f : ChartFormat.values()) {
+            Button b = new Button(f.name(), Icon.EXPORT.node(14));
+            b.setId("export-chart-" + f.extension());
+            b.setTooltip(Forms.tip("Write the chosen chart as ." + f.extension()));
+            b.setOnAction(e -> vm.exportChart(f));
+            chartButtons.getChildren().add(b);
+        }
+        Button report = new Button("HTML report", Icon.EXPORT.node(14));
+        report.setId("export-report");
+        report.getStyleClass().add("primary");
+        report.setTooltip(Forms.tip("One click: every chart as PNG and SVG plus report.html with the table and the charts"));
+        report.setOnAction(e -> vm.exportReport());
+
         ListView<String> written = new ListView<>(vm.written());
         written.setId("export-written");
         written.setPrefHeight(160);
-        cards.getChildren().addAll(Forms.card("Destination", where), Forms.card("Table", tables));
+        HBox formats = new HBox(14, Forms.card("Chart", chartGrid, chartButtons), Forms.card("Table", tables),
+                Forms.card("Report", report));
+        formats.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
+        cards.getChildren().addAll(Forms.card("Destination", where), formats);
         VBox done = Forms.card("Written", written);
         VBox.setVgrow(written, Priority.ALWAYS);
         root.getChildren().addAll(cards, done);
-    }
-
-    /** Adds a card above the list of written files (the chart exports). */
-    void addCard(VBox card) {
-        cards.getChildren().add(card);
     }
 
     VBox root() { return root; }

@@ -140,6 +140,20 @@ final class Forms {
         }
     }
 
+    /** Shows a chart kind by its title in a combo box. */
+    static javafx.util.StringConverter<org.quantbench.workbench.report.ChartKind> chartTitles() {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(org.quantbench.workbench.report.ChartKind k) { return k == null ? "" : k.title(); }
+
+            @Override
+            public org.quantbench.workbench.report.ChartKind fromString(String s) {
+                return java.util.Arrays.stream(org.quantbench.workbench.report.ChartKind.values())
+                        .filter(k -> k.title().equals(s)).findFirst().orElse(null);
+            }
+        };
+    }
+
     static Tooltip tip(String text) {
         Tooltip t = new Tooltip(text);
         t.setWrapText(true);

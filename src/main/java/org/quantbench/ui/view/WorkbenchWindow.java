@@ -82,7 +82,7 @@ public final class WorkbenchWindow {
         pages.put(Page.SCHEMES, new SchemesView(schemes).root());
         pages.put(Page.EVALUATIONS, new EvaluationsView(evaluations).root());
         pages.put(Page.JOBS, new JobsView(jobs).root());
-        pages.put(Page.COMPARE, new CompareView(compare).root());
+        pages.put(Page.COMPARE, new CompareView(compare, main.darkProperty()).root());
         pages.put(Page.EXPORT, new ExportView(export).root());
         MainWindow window = new MainWindow(main, pages);
         window.addTools(tools());

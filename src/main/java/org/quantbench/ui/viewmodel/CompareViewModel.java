@@ -10,6 +10,8 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.quantbench.workbench.report.ChartKind;
+import org.quantbench.workbench.report.ComparisonCharts;
 import org.quantbench.workbench.results.ResultStore;
 import org.quantbench.workbench.results.RunRecord;
 import org.quantbench.workbench.table.Cell;
@@ -36,6 +38,8 @@ public final class CompareViewModel {
     private final ObjectProperty<String> sortColumn = new SimpleObjectProperty<>();
     private final BooleanProperty ascending = new SimpleBooleanProperty(true);
     private final BooleanProperty hideEmptyColumns = new SimpleBooleanProperty(true);
+    private final ObservableList<ChartKind> chartKinds = FXCollections.observableArrayList();
+    private final ObjectProperty<ChartKind> chartKind = new SimpleObjectProperty<>();
 
     public CompareViewModel(ResultStore store, Background background, Dialogs dialogs) {
         this.store = store;
@@ -76,6 +80,8 @@ public final class CompareViewModel {
         ComparisonTable t = table.get();
         if (t == null) {
             shown.set(null);
+            chartKinds.clear();
+            chartKind.set(null);
             return;
         }
         if (hideEmptyColumns.get()) {
@@ -91,6 +97,10 @@ public final class CompareViewModel {
             t = t.sortedBy(sort, ascending.get(), true);
         }
         shown.set(t);
+        chartKinds.setAll(ComparisonCharts.available(t));
+        if (!chartKinds.contains(chartKind.get())) {
+            chartKind.set(chartKinds.isEmpty() ? null : chartKinds.getFirst());
+        }
     }
 
     /** Sorts by a column (the base stays first); the same column again flips the direction. */
@@ -135,6 +145,11 @@ public final class CompareViewModel {
     }
 
     public ObservableList<RunRecord> runs() { return runs; }
+
+    /** The charts the shown table has data for (memory, accuracy, perplexity, KLD, throughput, Pareto, bits sweep). */
+    public ObservableList<ChartKind> chartKinds() { return chartKinds; }
+
+    public ObjectProperty<ChartKind> chartKindProperty() { return chartKind; }
 
     public ReadOnlyObjectProperty<ComparisonTable> shownProperty() { return shown.getReadOnlyProperty(); }
 

@@ -97,12 +97,19 @@ class WorkbenchEndToEndTest {
         Path out = dir.resolve("export");
         setText(robot, "#export-folder", out.toString());
         setText(robot, "#export-name", "demo");
+        robot.clickOn("#export-chart-png");
+        robot.clickOn("#export-chart-svg");
         robot.clickOn("#export-table-csv");
         robot.clickOn("#export-table-md");
         robot.clickOn("#export-table-json");
         assertThat(Files.readString(out.resolve("demo.csv"))).contains("W8A8-INT").contains("FP8-dynamic").contains("NF4-DQ");
         assertThat(Files.readString(out.resolve("demo.md"))).contains("| NF4-DQ");
         assertThat(out.resolve("demo.json")).isNotEmptyFile();
+        String chart = window.export().chartKindProperty().get().fileStem();
+        assertThat(ImageIO.read(out.resolve("demo-" + chart + ".png").toFile()).getWidth()).isEqualTo(1000);
+        assertThat(Files.readString(out.resolve("demo-" + chart + ".svg"))).contains("<svg");
+        robot.clickOn("#nav-compare");
+        assertThat(robot.lookup("#chart-viewer").queryAs(org.jfree.chart.fx.ChartViewer.class).getChart()).isNotNull();
         screenshots(robot);
     }
 

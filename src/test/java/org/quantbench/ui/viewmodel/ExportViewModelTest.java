@@ -8,6 +8,11 @@ import org.quantbench.workbench.table.Column;
 import org.quantbench.workbench.table.ComparisonTable;
 import org.quantbench.workbench.table.Row;
 
+import org.quantbench.workbench.report.ChartFormat;
+import org.quantbench.workbench.report.ChartKind;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +50,44 @@ class ExportViewModelTest {
         assertThat(Files.readString(json)).contains("\"Q4_0\"");
         assertThat(vm.written()).hasSize(3);
         assertThat(dialogs.errors).isEmpty();
+    }
+
+    @Test
+    void writesTheChosenChartAtTheChosenSizeAndTheReport() throws IOException {
+        table.set(sample());
+        assertThat(vm.chartKinds()).contains(ChartKind.PERPLEXITY);
+        vm.chartKindProperty().set(ChartKind.PERPLEXITY);
+        vm.folderProperty().set(dir.toString());
+        vm.width().textProperty().set("640");
+        vm.height().textProperty().set("400");
+        Path png = vm.exportChart(ChartFormat.PNG).orElseThrow();
+        Path svg = vm.exportChart(ChartFormat.SVG).orElseThrow();
+        Path pdf = vm.exportChart(ChartFormat.PDF).orElseThrow();
+        assertThat(png).hasFileName("table-perplexity.png");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(640);
+        assertThat(image.getHeight()).isEqualTo(400);
+        assertThat(Files.readString(svg)).startsWith("<?xml").contains("<svg");
+        assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+        List<Path> report = vm.exportReport();
+        assertThat(report.getLast()).hasFileName("report.html");
+        assertThat(Files.readString(report.getLast())).contains("Q4_0").contains("<svg");
+        assertThat(dialogs.errors).isEmpty();
+
+        vm.width().textProperty().set("10");
+        assertThat(vm.exportChart(ChartFormat.PNG)).isEmpty();
+        assertThat(dialogs.errors).singleElement().asString().startsWith("Invalid size").contains("width");
+    }
+
+    @Test
+    void aChartExportToAnUnwritablePlaceLeavesNothing() throws IOException {
+        table.set(sample());
+        Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
+        vm.folderProperty().set(blocker.resolve("sub").toString());
+        assertThat(vm.exportChart(ChartFormat.SVG)).isEmpty();
+        assertThat(vm.exportReport()).isEmpty();
+        assertThat(dialogs.errors).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("Export failed"));
     }
 
     @Test
