@@ -120,6 +120,7 @@ class JobsViewModelTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         queue.submit("blocker", ctx -> {
+            ctx.progress(0.5, java.time.Duration.ofSeconds(75), "waiting");
             started.countDown();
             while (!ctx.cancel().isCancelled() && !release.await(20, TimeUnit.MILLISECONDS)) {
                 ctx.progress(0.5, java.time.Duration.ofSeconds(75), "waiting");
