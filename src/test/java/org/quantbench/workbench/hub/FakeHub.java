@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (another origin, like the Hub's CDN), Range requests, and faults on demand (a connection dropped mid-file, a
  * body that does not match its listed sha256, a server that ignores Range).
  */
-final class FakeHub implements AutoCloseable {
-    static final String REPO = "acme/tiny-model";
-    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+public final class FakeHub implements AutoCloseable {
+    public static final String REPO = "acme/tiny-model";
+    public static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
     /** A request as the servers saw it. */
     record Seen(String server, String path, String range, String authorization) {}
@@ -45,7 +45,7 @@ final class FakeHub implements AutoCloseable {
     private final HttpServer api;
     private final HttpServer cdn;
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         api = HttpServer.create(local, 0);
         cdn = HttpServer.create(local, 0);
@@ -55,11 +55,11 @@ final class FakeHub implements AutoCloseable {
         cdn.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + api.getAddress().getPort());
     }
 
-    void put(String path, byte[] content, boolean lfs) {
+    public void put(String path, byte[] content, boolean lfs) {
         files.put(path, new Served(content, lfs));
     }
 

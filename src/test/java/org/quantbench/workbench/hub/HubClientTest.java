@@ -113,8 +113,10 @@ class HubClientTest {
         List<FakeHub.Seen> cdn = hub.requestsFor("/blobs/");
         assertThat(cdn).hasSize(2);
         assertThat(cdn.get(0).range()).isNull();
-        assertThat(cdn.get(1).range()).isEqualTo("bytes=300000-");
-        assertThat(messages).anyMatch(m -> m.contains("connection lost at byte 300000"));
+        // The server sent 300,000 bytes before dropping; the kernel may lose the tail of them with the connection.
+        long resumedAt = rangeStart(cdn.get(1));
+        assertThat(resumedAt).isPositive().isLessThanOrEqualTo(300_000);
+        assertThat(messages).anyMatch(m -> m.contains("connection lost at byte " + resumedAt));
         assertThat(lastDone.get()).isEqualTo(weights.length);
         assertThat(dir.resolve(WEIGHTS + ".part")).doesNotExist();
     }
@@ -130,14 +132,20 @@ class HubClientTest {
             assertThatThrownBy(() -> client.download(listing, file, target, listener, () -> false))
                     .isInstanceOf(HubException.class).hasMessageContaining("is kept");
             Path part = dir.resolve("models--acme--tiny-model/blobs/" + file.sha256() + ".part");
-            assertThat(Files.size(part)).isEqualTo(400_000);
+            long kept = Files.size(part);
+            assertThat(kept).isPositive().isLessThanOrEqualTo(400_000);
             assertThat(dir.resolve("models--acme--tiny-model/snapshots/" + FakeHub.COMMIT + "/" + WEIGHTS)).doesNotExist();
 
             Path done = client.download(listing, file, target, listener, () -> false);
             assertThat(Files.readAllBytes(done)).isEqualTo(weights);
             assertThat(part).doesNotExist();
+            assertThat(rangeStart(hub.requestsFor("/blobs/").getLast())).isEqualTo(kept);
         }
-        assertThat(hub.requestsFor("/blobs/").getLast().range()).isEqualTo("bytes=400000-");
+    }
+
+    private static long rangeStart(FakeHub.Seen request) {
+        assertThat(request.range()).matches("bytes=\\d+-");
+        return Long.parseLong(request.range().substring("bytes=".length(), request.range().length() - 1));
     }
 
     @Test
