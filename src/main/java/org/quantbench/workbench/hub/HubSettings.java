@@ -43,7 +43,8 @@ public record HubSettings(URI endpoint, Optional<String> token, int attempts, Du
 
     /**
      * The settings huggingface_hub users already have: {@code HF_ENDPOINT}, then the token from {@code HF_TOKEN},
-     * {@code HUGGING_FACE_HUB_TOKEN} or the file {@code huggingface-cli login} writes ({@code $HF_HOME/token}).
+     * {@code HUGGING_FACE_HUB_TOKEN} or the file {@code huggingface-cli login} writes ({@code $HF_TOKEN_PATH},
+     * default {@code $HF_HOME/token}).
      */
     public static HubSettings fromEnvironment(Map<String, String> env) {
         String endpoint = env.get("HF_ENDPOINT");
@@ -53,7 +54,9 @@ public record HubSettings(URI endpoint, Optional<String> token, int attempts, Du
             token = env.get("HUGGING_FACE_HUB_TOKEN");
         }
         if (token == null || token.isBlank()) {
-            token = readTokenFile(HfCacheLocation.hfHome(env).resolve("token"));
+            String tokenPath = env.get("HF_TOKEN_PATH");
+            token = readTokenFile(tokenPath != null && !tokenPath.isBlank() ? Path.of(tokenPath)
+                    : HfCacheLocation.hfHome(env).resolve("token"));
         }
         return settings.withToken(token);
     }
