@@ -49,8 +49,7 @@ final class DownloadCommand implements Callable<Integer> {
     public Integer call() {
         HubSettings settings = HubSettings.fromEnvironment(System.getenv());
         if (endpoint != null) {
-            settings = new HubSettings(endpoint, settings.token(), settings.attempts(), settings.retryDelay(),
-                    settings.connectTimeout());
+            settings = settings.withEndpoint(endpoint);
         }
         try (HubClient client = new HubClient(settings)) {
             RepoListing listing = client.listFiles(new RepoId(repo), revision);

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,6 +41,11 @@ public final class FakeHub implements AutoCloseable {
     final AtomicInteger dropsLeft = new AtomicInteger();
     /** Serve these bytes instead of the listed content (a corrupted mirror). */
     volatile byte[] corruptBody;
+    /** Send this many body bytes, then nothing until the hub closes, for the next {@link #stallsLeft} responses. */
+    volatile int stallAfter = -1;
+    final AtomicInteger stallsLeft = new AtomicInteger();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     volatile boolean ignoreRange;
     volatile String requiredToken;
     volatile String listingOverride;
@@ -49,6 +57,9 @@ public final class FakeHub implements AutoCloseable {
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         api = HttpServer.create(local, 0);
         cdn = HttpServer.create(local, 0);
+        // Handlers on their own threads: a stalled response must not hold up the next request.
+        api.setExecutor(handlers);
+        cdn.setExecutor(handlers);
         api.createContext("/", this::handleApi);
         cdn.createContext("/", ex -> handleCdn(ex));
         api.start();
@@ -128,6 +139,17 @@ public final class FakeHub implements AutoCloseable {
         int length = content.length - start;
         ex.sendResponseHeaders(status, length);
         OutputStream out = ex.getResponseBody();
+        if (stallAfter >= 0 && stallsLeft.getAndDecrement() > 0) {
+            out.write(content, start, Math.min(stallAfter, length));
+            out.flush();
+            try {
+                closing.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+        }
         if (dropAfter >= 0 && dropsLeft.getAndDecrement() > 0) {
             out.write(content, start, Math.min(dropAfter, length));
             out.flush();
@@ -191,7 +213,9 @@ public final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         api.stop(0);
         cdn.stop(0);
+        handlers.shutdownNow();
     }
 }
