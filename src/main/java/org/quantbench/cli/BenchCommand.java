@@ -11,6 +11,7 @@ import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.DType;
 import org.quantbench.tensor.probe.MachineInfo;
 import org.quantbench.tensor.probe.MachineProbe;
+import org.quantbench.workbench.measure.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,8 +62,8 @@ final class BenchCommand implements Callable<Integer> {
                 case "bf16" -> new WideningLinearFactory(DType.BF16, arena);
                 default -> throw new IllegalArgumentException("--weights must be stored, f32 or bf16, not " + weights);
             };
-            ModelOptions.LoadedModel loaded = options.scheme != null ? options.load(ckpt)
-                    : new ModelOptions.LoadedModel(LlamaModel.load(ckpt, factory), null);
+            LoadedModel loaded = options.scheme != null ? options.load(ckpt)
+                    : new LoadedModel(LlamaModel.load(ckpt, factory), null);
             LlamaModel model = loaded.model();
             MachineInfo machine = MachineInfo.current();
             System.out.printf("machine: %s, %d cores, %d-bit vectors, %s, %s%n", machine.cpuModel(), machine.cores(),

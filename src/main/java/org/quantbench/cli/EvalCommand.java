@@ -23,6 +23,7 @@ import org.quantbench.model.Checkpoint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.FileFormatException;
+import org.quantbench.workbench.measure.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
-            try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
+            try (LoadedModel loaded = options.load(ckpt)) {
                 RunSettings settings = new RunSettings(pool.threads(), batch, seed, limit, numFewshot);
                 TaskRunner runner = TaskRunner.onModel(loaded.model(), tok, pool, batch);
                 ItemSelection selection = new ItemSelection(limit, seed);

@@ -7,6 +7,7 @@ import org.quantbench.engine.Sampler;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.measure.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,7 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (promptIds.length == 0) {
                 throw new IllegalArgumentException("empty prompt and the tokenizer has no BOS to start from");
             }
-            try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
+            try (LoadedModel loaded = options.load(ckpt)) {
                 LlamaModel model = loaded.model();
                 int capacity = Math.min(ckpt.config().maxSeqLen(), promptIds.length + steps);
                 InferenceSession session = new InferenceSession(model, capacity, 64, pool);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.quantbench.engine.InferenceSession;
 import org.quantbench.engine.LlamaModel;
 import org.quantbench.eval.PerplexityDefinition;
-import org.quantbench.eval.TextDocuments;
 import org.quantbench.eval.kld.BaseLogitsCache;
 import org.quantbench.eval.kld.BaseLogitsFile;
 import org.quantbench.eval.kld.KldEvaluator;
@@ -18,6 +17,8 @@ import org.quantbench.export.AtomicFileWriter;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.measure.LoadedModel;
+import org.quantbench.workbench.measure.TextScoring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,6 +54,9 @@ final class KldCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", description = "Score only the first N tokens of each document (default: all).")
     int maxTokens = 0;
 
+    @Option(names = "--max-windows", description = "Compare only on the first N windows (default: all).")
+    int maxWindows = 0;
+
     @Option(names = "--max-bytes", description = "Read only the first N bytes of the text (default: all).")
     long maxBytes = 0;
 
@@ -68,18 +71,14 @@ final class KldCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
-            int context = Math.min(ctx, ckpt.config().maxSeqLen());
-            boolean useBos = bos != null ? bos : tok.addBos();
-            PerplexityDefinition def = new PerplexityDefinition(context, stride != null ? Math.min(stride, context) : context,
-                    useBos, maxTokens);
-            List<int[]> docs = new ArrayList<>();
-            for (String doc : TextDocuments.read(text, split, split != null, maxBytes)) {
-                docs.add(tok.encode(doc, false));
-            }
+            TextScoring scoring = new TextScoring(text, ctx, stride, bos, maxTokens, maxWindows, maxBytes, split);
+            PerplexityDefinition def = scoring.definition(tok, ckpt.config().maxSeqLen());
+            List<int[]> docs = scoring.documents(tok, def);
+            int context = def.contextLength();
             TokenWindows windows = new TokenWindows(def, docs, tok.bosId());
-            String sha = ModelIdentities.sha256(options, ckpt);
+            String sha = options.loading().sha256(ckpt);
             Path cacheDir = options.noCache ? Files.createTempDirectory("quantbench-base-logits")
-                    : ModelIdentities.cacheRoot(options).resolve("base-logits");
+                    : options.loading().baseLogitsDir();
             BaseLogitsCache cache = new BaseLogitsCache(cacheDir);
             int vocab = ckpt.config().vocabSize();
             long t0 = System.nanoTime();
@@ -91,7 +90,7 @@ final class KldCommand implements Callable<Integer> {
                 System.out.printf("definition: %s%n", KldEvaluator.describe(windows, base.k()));
                 System.out.printf("base logits (weights as stored): %s %s%n", computed[0]
                         ? String.format("computed in %.1f s, cached in", (System.nanoTime() - t0) / 1e9) : "read from", base.path());
-                try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
+                try (LoadedModel loaded = options.load(ckpt)) {
                     long t1 = System.nanoTime();
                     KldResult r = KldEvaluator.compare(new InferenceSession(loaded.model(), context, 64, pool), windows, base);
                     double seconds = (System.nanoTime() - t1) / 1e9;

@@ -3,25 +3,14 @@ package org.quantbench.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.quantbench.eval.results.ModelIdentity;
 import org.quantbench.model.Checkpoint;
-import org.quantbench.model.ModelFingerprint;
-import org.quantbench.quant.QuantizedModelStore;
-
-import java.nio.file.Path;
+import org.quantbench.workbench.measure.LoadedModel;
 
 /** The provenance of the model a command runs: file hash (remembered beside the cache) and scheme. */
 final class ModelIdentities {
     private ModelIdentities() {}
 
-    static Path cacheRoot(ModelOptions options) {
-        return options.cache != null ? options.cache : QuantizedModelStore.defaultCacheRoot();
-    }
-
-    static String sha256(ModelOptions options, Checkpoint checkpoint) {
-        return ModelFingerprint.sha256(checkpoint.source(), options.noCache ? null : cacheRoot(options).resolve("hashes"));
-    }
-
-    static ModelIdentity of(ModelOptions options, Checkpoint checkpoint, ModelOptions.LoadedModel loaded) {
-        String sha = sha256(options, checkpoint);
+    static ModelIdentity of(ModelOptions options, Checkpoint checkpoint, LoadedModel loaded) {
+        String sha = options.loading().sha256(checkpoint);
         if (loaded.quantized() == null) {
             return new ModelIdentity(checkpoint.source().toString(), sha, ModelIdentity.BASE, null);
         }

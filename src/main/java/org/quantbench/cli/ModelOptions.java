@@ -2,16 +2,14 @@ package org.quantbench.cli;
 
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.CheckpointLoader;
-import org.quantbench.engine.LlamaModel;
-import org.quantbench.model.ModelFingerprint;
 import org.quantbench.model.tokenizer.Tokenizer;
-import org.quantbench.quant.ModelQuantizer;
 import org.quantbench.quant.QuantizedModel;
 import org.quantbench.quant.QuantizedModelStore;
 import org.quantbench.quant.Scheme;
 import org.quantbench.quant.SchemeNames;
-import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.measure.LoadedModel;
+import org.quantbench.workbench.measure.ModelLoading;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,38 +44,30 @@ final class ModelOptions {
         return CheckpointLoader.open(model, tokenizer);
     }
 
+    ModelLoading loading() {
+        return new ModelLoading(noCache ? null : cacheRoot());
+    }
+
+    Path cacheRoot() {
+        return cache != null ? cache : QuantizedModelStore.defaultCacheRoot();
+    }
+
     /** The model to run: as stored, or quantized under {@code --scheme} (from the cache when it is there). */
     LoadedModel load(Checkpoint checkpoint) {
         if (scheme == null) {
-            return new LoadedModel(LlamaModel.load(checkpoint, new GgmlLinearFactory()), null);
+            return loading().load(checkpoint, null, false, null);
         }
         Scheme s = SchemeNames.parse(scheme);
-        Path root = cache != null ? cache : QuantizedModelStore.defaultCacheRoot();
-        String hash = ModelFingerprint.sha256(checkpoint.source(), noCache ? null : root.resolve("hashes"));
-        QuantizedModel q = ModelQuantizer.prepare(checkpoint, hash, s, quantizeLmHead,
-                noCache ? null : new QuantizedModelStore(root), (done, total, name) -> {
-                    if (done == total || done % 20 == 0) {
-                        System.err.printf("  quantized %d/%d linears (%s)%n", done, total, name);
-                    }
-                });
+        LoadedModel loaded = loading().load(checkpoint, s, quantizeLmHead, (done, total, name) -> {
+            if (done == total || done % 20 == 0) {
+                System.err.printf("  quantized %d/%d linears (%s)%n", done, total, name);
+            }
+        });
+        QuantizedModel q = loaded.quantized();
         System.err.printf("%s: %.3f bits/weight over the linears, %s%n", s.name(), q.bitsPerWeight(),
                 q.fromCache() ? "from the cache " + q.cacheEntry()
                         : String.format("quantized in %.1f s%s", q.quantizeSeconds(), q.cacheEntry() != null ? ", cached in " + q.cacheEntry() : ""));
-        return new LoadedModel(LlamaModel.load(checkpoint, q), q);
-    }
-
-    /** A model ready to run and the quantized weights it holds (released on close). */
-    record LoadedModel(LlamaModel model, QuantizedModel quantized) implements AutoCloseable {
-        String label() {
-            return quantized == null ? "as stored" : quantized.scheme().name();
-        }
-
-        @Override
-        public void close() {
-            if (quantized != null) {
-                quantized.close();
-            }
-        }
+        return loaded;
     }
 
     ComputePool pool() {

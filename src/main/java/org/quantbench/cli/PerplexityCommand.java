@@ -5,16 +5,16 @@ import org.quantbench.engine.LlamaModel;
 import org.quantbench.eval.PerplexityDefinition;
 import org.quantbench.eval.PerplexityEvaluator;
 import org.quantbench.eval.PerplexityResult;
-import org.quantbench.eval.TextDocuments;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.measure.LoadedModel;
+import org.quantbench.workbench.measure.TextScoring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -38,6 +38,9 @@ final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", description = "Score only the first N tokens of each document (default: all).")
     int maxTokens = 0;
 
+    @Option(names = "--max-windows", description = "Score only the first N windows (default: all).")
+    int maxWindows = 0;
+
     @Option(names = "--max-bytes", description = "Read only the first N bytes of the text (default: all).")
     long maxBytes = 0;
 
@@ -48,20 +51,15 @@ final class PerplexityCommand implements Callable<Integer> {
     public Integer call() {
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
-            int context = Math.min(ctx, ckpt.config().maxSeqLen());
-            boolean useBos = bos != null ? bos : tok.addBos();
-            PerplexityDefinition def = new PerplexityDefinition(context, stride != null ? Math.min(stride, context) : context,
-                    useBos, maxTokens);
-            List<int[]> docs = new ArrayList<>();
-            for (String doc : TextDocuments.read(text, split, split != null, maxBytes)) {
-                docs.add(tok.encode(doc, false));
-            }
-            try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
-                InferenceSession session = new InferenceSession(loaded.model(), context, 64, pool);
+            TextScoring scoring = new TextScoring(text, ctx, stride, bos, maxTokens, maxWindows, maxBytes, split);
+            PerplexityDefinition def = scoring.definition(tok, ckpt.config().maxSeqLen());
+            List<int[]> docs = scoring.documents(tok, def);
+            try (LoadedModel loaded = options.load(ckpt)) {
+                InferenceSession session = new InferenceSession(loaded.model(), def.contextLength(), 64, pool);
                 long start = System.nanoTime();
                 PerplexityResult r = new PerplexityEvaluator(session, def, tok.bosId()).evaluate(docs);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("definition: %s%n", def.describe());
+                System.out.printf("definition: %s%n", scoring.describe(def));
                 System.out.printf("scored %,d tokens in %d windows over %d documents of %s (%.1f s, %.0f tok/s, %d threads)%n",
                         r.scoredTokens(), r.windows(), r.documents(), text, seconds, r.scoredTokens() / seconds, pool.threads());
                 System.out.printf("mean nll: %.6f%n", r.meanNll());

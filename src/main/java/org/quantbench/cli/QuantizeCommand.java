@@ -2,6 +2,7 @@ package org.quantbench.cli;
 
 import org.quantbench.model.Checkpoint;
 import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.workbench.measure.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -19,7 +20,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (options.scheme == null) {
             throw new IllegalArgumentException("quantize needs --scheme NAME");
         }
-        try (Checkpoint ckpt = options.open(); ModelOptions.LoadedModel loaded = options.load(ckpt)) {
+        try (Checkpoint ckpt = options.open(); LoadedModel loaded = options.load(ckpt)) {
             long packed = 0;
             long weights = 0;
             for (QuantizedLinear q : loaded.quantized().linears().values()) {

@@ -25,6 +25,14 @@ public final class PerplexityEvaluator {
     }
 
     public PerplexityResult evaluate(List<int[]> documents) {
+        return evaluate(documents, done -> { });
+    }
+
+    /**
+     * @param windowDone told the count of windows scored so far after each one; it may throw (e.g. a
+     *                   {@link java.util.concurrent.CancellationException}) to stop between windows
+     */
+    public PerplexityResult evaluate(List<int[]> documents, java.util.function.IntConsumer windowDone) {
         double nll = 0;
         long scored = 0;
         int windows = 0;
@@ -56,6 +64,7 @@ public final class PerplexityEvaluator {
                 scored += end - firstScored;
                 scoredUpTo = end;
                 windows++;
+                windowDone.accept(windows);
             }
         }
         double mean = scored == 0 ? Double.NaN : nll / scored;

@@ -30,7 +30,7 @@ public final class KldEvaluator {
         int k = Math.min(TOP_K, vocab);
         float[] logProbs = new float[k];
         boolean[] scratch = new boolean[vocab];
-        BaseLogitsFile.Writer.write(file, key, k, vocab, windows.scoredTokens(), out -> run(base, windows, (index, target, logits, off) -> {
+        BaseLogitsFile.Writer.write(file, key, k, vocab, windows.scoredTokens(), out -> run(base, windows, done -> { }, (index, target, logits, off) -> {
             int[] ids = TopLogits.topK(logits, off, vocab, k);
             float rest = TopLogits.summarize(logits, off, vocab, ids, logProbs, scratch);
             out.record(target, rest, LogProbs.of(logits, off, vocab, target), ids, logProbs);
@@ -39,6 +39,15 @@ public final class KldEvaluator {
 
     /** Compares {@code session}'s model with the base distributions read from {@code base}. */
     public static KldResult compare(InferenceSession session, TokenWindows windows, BaseLogitsFile base) {
+        return compare(session, windows, base, done -> { });
+    }
+
+    /**
+     * @param windowDone told the count of windows compared so far after each one; it may throw (e.g. a
+     *                   {@link java.util.concurrent.CancellationException}) to stop between windows
+     */
+    public static KldResult compare(InferenceSession session, TokenWindows windows, BaseLogitsFile base,
+                                    java.util.function.IntConsumer windowDone) {
         int vocab = session.model().config().vocabSize();
         int k = base.k();
         long n = windows.scoredTokens();
@@ -59,7 +68,7 @@ public final class KldEvaluator {
         double[] nllDiff = {0};
         double[] nllBase = {0};
         try {
-            run(session, windows, (index, target, logits, off) -> {
+            run(session, windows, windowDone, (index, target, logits, off) -> {
                 base.read(index, target, ids, logP, restP, baseTarget);
                 float restQ = TopLogits.summarize(logits, off, vocab, ids, logQ, scratch);
                 kls[(int) index] = TopLogits.kl(logP, restP[0], logQ, restQ);
@@ -100,12 +109,14 @@ public final class KldEvaluator {
                 + windows.definition().describe() + "; top-1 agreement = same argmax; ln(PPL_model/PPL_base) on the same tokens";
     }
 
-    private static void run(InferenceSession session, TokenWindows windows, ScoredSink sink) throws IOException {
+    private static void run(InferenceSession session, TokenWindows windows, java.util.function.IntConsumer windowDone,
+                            ScoredSink sink) throws IOException {
         if (windows.definition().contextLength() > session.capacity()) {
             throw new IllegalArgumentException("context " + windows.definition().contextLength() + " exceeds the session's "
                     + session.capacity() + " positions");
         }
         long index = 0;
+        int done = 0;
         for (TokenWindows.Window w : windows.windows()) {
             int[] input = windows.input(w);
             int[] doc = windows.documents().get(w.doc());
@@ -126,6 +137,7 @@ public final class KldEvaluator {
                 throw failure[0];
             }
             index += w.scored();
+            windowDone.accept(++done);
         }
     }
 }

@@ -75,7 +75,7 @@ public final class LmEvalResults {
                 config.put("description", r.definition());
                 ObjectNode count = samples.putObject(r.task());
                 count.put("original", r.itemsInFile());
-                count.put("effective", r.items().size());
+                count.put("effective", r.selected());
             }
         }
         if (!groups.isEmpty()) {

@@ -44,8 +44,9 @@ public final class ResultStore implements AutoCloseable {
     public static ResultStore open(Path dir) {
         try {
             Files.createDirectories(dir);
+            // WRITE_DELAY=0: a commit reaches the file before saveStep returns, so a killed run loses no stored step.
             Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("results")
-                    + ";DB_CLOSE_ON_EXIT=FALSE", "quantbench", "");
+                    + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "quantbench", "");
             ResultStore store = new ResultStore(dir, c);
             store.createSchema();
             return store;

@@ -57,8 +57,12 @@ public final class TableExports {
         out.append("|\n");
         for (Row r : t.rows()) {
             out.append("| ").append(md(r.label()));
+            java.util.Set<String> told = new java.util.HashSet<>();
             for (Column c : t.columns()) {
-                out.append(" | ").append(md(text(r.cell(c), c)));
+                Cell cell = r.cell(c);
+                // A reason is told once per row; later cells of the same failure only say so.
+                boolean repeat = cell != null && !cell.hasValue() && !told.add(cell.failure());
+                out.append(" | ").append(repeat ? "failed" : md(text(cell, c)));
             }
             out.append(" |\n");
         }

@@ -1,0 +1,54 @@
+package org.quantbench.workbench.run;
+
+import org.quantbench.engine.InferenceSession;
+import org.quantbench.engine.LlamaModel;
+import org.quantbench.model.Checkpoint;
+import org.quantbench.model.tokenizer.Tokenizer;
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.config.RunConfig;
+import org.quantbench.workbench.measure.ModelLoading;
+
+import java.nio.file.Path;
+
+/** What every step of one run shares: the open checkpoint, its hash and tokenizer, the compute pool, the cache. */
+final class RunContext {
+    final RunPlan plan;
+    final RunConfig config;
+    final Checkpoint checkpoint;
+    final Tokenizer tokenizer;
+    final String modelSha256;
+    /** Hash of a tokenizer given apart from the model (llama2.c), else null; part of every text definition. */
+    final String tokenizerSha256;
+    final ComputePool pool;
+    final ModelLoading loading;
+    final Path baseLogitsDir;
+    final CancelToken cancel;
+    private LlamaModel base;
+
+    RunContext(RunPlan plan, Checkpoint checkpoint, Tokenizer tokenizer, String modelSha256, String tokenizerSha256,
+               ComputePool pool, ModelLoading loading, Path baseLogitsDir, CancelToken cancel) {
+        this.plan = plan;
+        this.config = plan.config();
+        this.checkpoint = checkpoint;
+        this.tokenizer = tokenizer;
+        this.modelSha256 = modelSha256;
+        this.tokenizerSha256 = tokenizerSha256;
+        this.pool = pool;
+        this.loading = loading;
+        this.baseLogitsDir = baseLogitsDir;
+        this.cancel = cancel;
+    }
+
+    /** ", tokenizer sha256 ..." when the tokenizer is a file apart from the model. */
+    String tokenizerTag() {
+        return tokenizerSha256 == null ? "" : ", tokenizer sha256 " + tokenizerSha256;
+    }
+
+    /** A session on the base model (weights as stored), loaded once per run, for the base logits of KLD. */
+    InferenceSession baseSession(int capacity) {
+        if (base == null) {
+            base = LlamaModel.load(checkpoint);
+        }
+        return new InferenceSession(base, capacity, 64, pool);
+    }
+}

@@ -1,0 +1,52 @@
+package org.quantbench.workbench.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quantbench.testing.SharedData;
+import org.quantbench.workbench.config.PathVariables;
+import org.quantbench.workbench.config.RunConfigFile;
+import org.quantbench.workbench.measure.ModelLoading;
+import org.quantbench.workbench.results.ResultRow;
+import org.quantbench.workbench.results.ResultStore;
+import org.quantbench.workbench.table.LmEvalExport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A task step on the shared ARC-Easy data: stored with stderr and provenance, exported in lm-eval's shape. */
+class TaskStepTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void arcEasyStepStoresAccuracyWithProvenance() throws Exception {
+        Path data = SharedData.require("data/arc/arc_easy.test.jsonl").getParent().getParent();
+        Path config = dir.resolve("tasks.json");
+        Files.writeString(config, """
+                {"name": "tasks", "model": {"path": "${DEMO}/stories260K.bin", "tokenizer": "${DEMO}/tok512.bin"},
+                 "schemes": ["W8A8-INT"],
+                 "evaluations": {"tasks": {"names": ["arc_easy"], "limit": 6, "sampleSeed": 7, "dataDir": "%s"}},
+                 "threads": 1}
+                """.formatted(data.toString().replace("\\", "/")));
+        PathVariables paths = DemoRuns.paths(dir, dir.resolve("home"));
+        RunPlan plan = RunPlan.of(RunConfigFile.read(config, paths), null, paths);
+        try (ResultStore store = ResultStore.open(dir.resolve("db"))) {
+            RunOutcome out = new RunExecutor(store, new ModelLoading(dir.resolve("cache"))).execute(plan, RunListener.NONE, new CancelToken());
+            assertThat(out.failed()).isZero();
+            var acc = out.results().rows().stream().filter(r -> r.step().equals("task:arc_easy") && r.metric().equals("acc")).toList();
+            assertThat(acc).extracting(ResultRow::scheme).containsExactly("base", "W8A8-INT");
+            ResultRow base = acc.getFirst();
+            assertThat(base.value()).isBetween(0.0, 1.0);
+            assertThat(base.stderr()).isNotNull();
+            assertThat(base.dataItems()).isEqualTo(6);
+            assertThat(base.definition()).contains("6 items drawn with seed 7");
+            assertThat(base.provenance().path("data").get(0).path("sha256").asText()).hasSize(64);
+            var lmEval = LmEvalExport.of(out.results().rows(), "W8A8-INT").orElseThrow();
+            assertThat(lmEval.path("results").path("arc_easy").has("acc,none")).isTrue();
+            assertThat(lmEval.path("n-samples").path("arc_easy").path("effective").asInt()).isEqualTo(6);
+            assertThat(lmEval.path("config").path("model_args").asText()).contains("scheme=W8A8-INT");
+        }
+    }
+}
