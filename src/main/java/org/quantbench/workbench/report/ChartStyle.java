@@ -38,10 +38,6 @@ public enum ChartStyle {
         this.grid = grid;
     }
 
-    public Color text() {
-        return text;
-    }
-
     void apply(JFreeChart chart) {
         StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
         theme.setChartBackgroundPaint(background);
