@@ -196,10 +196,24 @@ public final class HubClient implements AutoCloseable {
                 throw statusError(response, what);
             }
             try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+                 TransferWatch watch = new TransferWatch(in, cancelled, settings.stallTimeout())) {
                 byte[] buffer = new byte[CHUNK];
                 progress.at(have);
-                for (int n; (n = in.read(buffer)) >= 0; ) {
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (IOException e) {
+                        throw watched(watch, what, have, e);
+                    }
+                    if (n < 0) {
+                        if (watch.verdict() != TransferWatch.Verdict.RUNNING) {
+                            throw watched(watch, what, have, null);
+                        }
+                        break;
+                    }
+                    watch.bytesArrived();
                     if (expected >= 0 && have + n > expected) {
                         out.close();
                         Files.deleteIfExists(part);
@@ -220,6 +234,15 @@ public final class HubClient implements AutoCloseable {
         if (expected >= 0 && have < expected) {
             throw new IOException("connection closed at byte " + have + " of " + expected);
         }
+    }
+
+    /** The exception a transfer ends with once its watch closed the stream: a cancel, or a stall to resume from. */
+    private IOException watched(TransferWatch watch, String what, long have, IOException cause) {
+        return switch (watch.verdict()) {
+            case CANCELLED -> throw new CancellationException(what + ": cancelled at byte " + have);
+            case STALLED -> new IOException("no data for " + settings.stallTimeout().toSeconds() + " s", cause);
+            case RUNNING -> cause;
+        };
     }
 
     private void verify(RepoFile file, Path part, String what, BooleanSupplier cancelled) throws IOException {

@@ -11,10 +11,11 @@ import java.util.Optional;
 
 /**
  * Where the Hub is and who asks: the endpoint (the public Hub, a mirror, or a local test server), an optional
- * access token for gated and private repositories, and how often a dropped transfer is resumed before giving up.
+ * access token for gated and private repositories, how often a dropped transfer is resumed before giving up, and
+ * how long one may go without data before it counts as dropped.
  */
 public record HubSettings(URI endpoint, Optional<String> token, int attempts, Duration retryDelay,
-                          Duration connectTimeout) {
+                          Duration connectTimeout, Duration stallTimeout) {
     public static final URI PUBLIC_HUB = URI.create("https://huggingface.co");
 
     public HubSettings {
@@ -31,19 +32,22 @@ public record HubSettings(URI endpoint, Optional<String> token, int attempts, Du
         if (retryDelay == null || retryDelay.isNegative()) {
             throw new IllegalArgumentException("retry delay must be zero or positive");
         }
-        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connect timeout must be positive");
+        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()
+                || stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("connect and stall timeouts must be positive");
         }
     }
 
-    /** The given endpoint, no token, three attempts a second apart. */
+    /** The given endpoint, no token, three attempts a second apart, a transfer given up after 60 s without data. */
     public static HubSettings of(URI endpoint) {
-        return new HubSettings(endpoint, Optional.empty(), 3, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        return new HubSettings(endpoint, Optional.empty(), 3, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(60));
     }
 
     /**
      * The settings huggingface_hub users already have: {@code HF_ENDPOINT}, then the token from {@code HF_TOKEN},
-     * {@code HUGGING_FACE_HUB_TOKEN} or the file {@code huggingface-cli login} writes ({@code $HF_HOME/token}).
+     * {@code HUGGING_FACE_HUB_TOKEN} or the file {@code huggingface-cli login} writes ({@code $HF_TOKEN_PATH},
+     * default {@code $HF_HOME/token}).
      */
     public static HubSettings fromEnvironment(Map<String, String> env) {
         String endpoint = env.get("HF_ENDPOINT");
@@ -53,17 +57,28 @@ public record HubSettings(URI endpoint, Optional<String> token, int attempts, Du
             token = env.get("HUGGING_FACE_HUB_TOKEN");
         }
         if (token == null || token.isBlank()) {
-            token = readTokenFile(HfCacheLocation.hfHome(env).resolve("token"));
+            String tokenPath = env.get("HF_TOKEN_PATH");
+            token = readTokenFile(tokenPath != null && !tokenPath.isBlank() ? Path.of(tokenPath)
+                    : HfCacheLocation.hfHome(env).resolve("token"));
         }
         return settings.withToken(token);
     }
 
+    public HubSettings withEndpoint(URI newEndpoint) {
+        return new HubSettings(newEndpoint, token, attempts, retryDelay, connectTimeout, stallTimeout);
+    }
+
     public HubSettings withToken(String newToken) {
-        return new HubSettings(endpoint, Optional.ofNullable(newToken), attempts, retryDelay, connectTimeout);
+        return new HubSettings(endpoint, Optional.ofNullable(newToken), attempts, retryDelay, connectTimeout, stallTimeout);
     }
 
     public HubSettings withRetries(int newAttempts, Duration newRetryDelay) {
-        return new HubSettings(endpoint, token, newAttempts, newRetryDelay, connectTimeout);
+        return new HubSettings(endpoint, token, newAttempts, newRetryDelay, connectTimeout, stallTimeout);
+    }
+
+    /** How long a transfer may go without a byte before it counts as dropped (and is resumed). */
+    public HubSettings withStallTimeout(Duration newStallTimeout) {
+        return new HubSettings(endpoint, token, attempts, retryDelay, connectTimeout, newStallTimeout);
     }
 
     private static String readTokenFile(Path file) {

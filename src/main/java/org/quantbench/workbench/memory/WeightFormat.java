@@ -123,8 +123,8 @@ public sealed interface WeightFormat {
 
         @Override
         public String layout() {
-            return codebooks + " code(s) of " + codebookBits + " bits per " + groupSize
-                    + " weights, fp16 codebooks and output scales per linear; embeddings and lm_head 16-bit";
+            return (codebooks == 1 ? "one " + codebookBits + "-bit code" : codebooks + " " + codebookBits + "-bit codes")
+                    + " per " + groupSize + " weights, fp16 codebooks and output scales per linear; embeddings and lm_head 16-bit";
         }
 
         @Override
@@ -157,7 +157,8 @@ public sealed interface WeightFormat {
         @Override
         public String layout() {
             return "llama.cpp " + type + " blocks (" + type.bitsPerWeight() + " bits per weight) for every matrix"
-                    + (type.bitsPerWeight() < 6 ? ", the classifier at Q6_K" : "");
+                    + (type.bitsPerWeight() < 6 ? ", the classifier at Q6_K (Q8_0 when its rows are not whole 256-blocks)" : "")
+                    + ", norms F32";
         }
 
         @Override

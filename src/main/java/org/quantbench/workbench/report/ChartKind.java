@@ -3,7 +3,7 @@ package org.quantbench.workbench.report;
 /** The charts of a comparison, each with the file stem exports use and a title. */
 public enum ChartKind {
     MEMORY("memory", "Memory: disk and resident"),
-    ACCURACY("accuracy", "Accuracy per task (± one standard error)"),
+    ACCURACY("accuracy", "Accuracy per task"),
     PERPLEXITY("perplexity", "Perplexity"),
     KLD("kld", "KL divergence from the base"),
     THROUGHPUT("throughput", "Throughput"),

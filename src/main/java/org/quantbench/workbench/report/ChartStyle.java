@@ -3,15 +3,18 @@ package org.quantbench.workbench.report;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.title.TextTitle;
 
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
+import java.util.List;
 
 /** Light (reports, print) or dark (the dark UI theme) colours; flat bars without gradients or shadows in both. */
 public enum ChartStyle {
@@ -33,10 +36,6 @@ public enum ChartStyle {
         this.background = background;
         this.text = text;
         this.grid = grid;
-    }
-
-    public Color text() {
-        return text;
     }
 
     void apply(JFreeChart chart) {
@@ -70,8 +69,15 @@ public enum ChartStyle {
         }
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
-        if (chart.getPlot() instanceof CategoryPlot p && p.getRenderer() instanceof BarRenderer b) {
-            b.setItemMargin(0.02);
+        List<CategoryPlot> plots = chart.getPlot() instanceof CombinedDomainCategoryPlot combined ? combined.getSubplots()
+                : chart.getPlot() instanceof CategoryPlot single ? List.of(single) : List.of();
+        for (CategoryPlot p : plots) {
+            if (p.getRenderer() instanceof BarRenderer b) {
+                b.setItemMargin(0.02);
+            }
+            if (p.getRenderer() instanceof StatisticalBarRenderer s) {
+                s.setErrorIndicatorPaint(text);
+            }
         }
     }
 }

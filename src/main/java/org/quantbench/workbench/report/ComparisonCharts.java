@@ -215,7 +215,7 @@ public final class ComparisonCharts {
         NumberAxis x = new NumberAxis("bits per weight");
         x.setAutoRangeIncludesZero(false);
         // Room for the point labels at both ends.
-        x.setLowerMargin(0.08);
+        x.setLowerMargin(0.12);
         x.setUpperMargin(0.15);
         NumberAxis y = new NumberAxis(quality.name() + (quality.higherIsBetter() ? " (higher is better)" : " (lower is better)"));
         y.setAutoRangeIncludesZero(false);
@@ -294,7 +294,6 @@ public final class ComparisonCharts {
 
     private static StatisticalBarRenderer errorBars() {
         StatisticalBarRenderer r = new StatisticalBarRenderer();
-        r.setErrorIndicatorPaint(Color.DARK_GRAY);
         r.setErrorIndicatorStroke(new BasicStroke(1.2f));
         return r;
     }

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (another origin, like the Hub's CDN), Range requests, and faults on demand (a connection dropped mid-file, a
  * body that does not match its listed sha256, a server that ignores Range).
  */
-final class FakeHub implements AutoCloseable {
-    static final String REPO = "acme/tiny-model";
-    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+public final class FakeHub implements AutoCloseable {
+    public static final String REPO = "acme/tiny-model";
+    public static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
     /** A request as the servers saw it. */
     record Seen(String server, String path, String range, String authorization) {}
@@ -38,6 +41,11 @@ final class FakeHub implements AutoCloseable {
     final AtomicInteger dropsLeft = new AtomicInteger();
     /** Serve these bytes instead of the listed content (a corrupted mirror). */
     volatile byte[] corruptBody;
+    /** Send this many body bytes, then nothing until the hub closes, for the next {@link #stallsLeft} responses. */
+    volatile int stallAfter = -1;
+    final AtomicInteger stallsLeft = new AtomicInteger();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     volatile boolean ignoreRange;
     volatile String requiredToken;
     volatile String listingOverride;
@@ -45,21 +53,24 @@ final class FakeHub implements AutoCloseable {
     private final HttpServer api;
     private final HttpServer cdn;
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         api = HttpServer.create(local, 0);
         cdn = HttpServer.create(local, 0);
+        // Handlers on their own threads: a stalled response must not hold up the next request.
+        api.setExecutor(handlers);
+        cdn.setExecutor(handlers);
         api.createContext("/", this::handleApi);
         cdn.createContext("/", ex -> handleCdn(ex));
         api.start();
         cdn.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + api.getAddress().getPort());
     }
 
-    void put(String path, byte[] content, boolean lfs) {
+    public void put(String path, byte[] content, boolean lfs) {
         files.put(path, new Served(content, lfs));
     }
 
@@ -128,6 +139,17 @@ final class FakeHub implements AutoCloseable {
         int length = content.length - start;
         ex.sendResponseHeaders(status, length);
         OutputStream out = ex.getResponseBody();
+        if (stallAfter >= 0 && stallsLeft.getAndDecrement() > 0) {
+            out.write(content, start, Math.min(stallAfter, length));
+            out.flush();
+            try {
+                closing.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+        }
         if (dropAfter >= 0 && dropsLeft.getAndDecrement() > 0) {
             out.write(content, start, Math.min(dropAfter, length));
             out.flush();
@@ -191,7 +213,9 @@ final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         api.stop(0);
         cdn.stop(0);
+        handlers.shutdownNow();
     }
 }
