@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // Commands draw charts off screen: a display is neither needed nor touched.
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args));
     }
 

@@ -1,11 +1,14 @@
 package org.quantbench.cli;
 
+import org.quantbench.tensor.probe.MachineInfo;
 import org.quantbench.workbench.WorkbenchDirs;
 import org.quantbench.workbench.config.PathVariables;
 import org.quantbench.workbench.config.RunConfig;
 import org.quantbench.workbench.config.RunConfigFile;
 import org.quantbench.workbench.demo.DemoModel;
 import org.quantbench.workbench.measure.ModelLoading;
+import org.quantbench.workbench.report.ChartFormat;
+import org.quantbench.workbench.report.ReportFiles;
 import org.quantbench.workbench.results.ResultRow;
 import org.quantbench.workbench.results.ResultStore;
 import org.quantbench.workbench.results.RunRecord;
@@ -24,7 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +58,8 @@ final class RunCommand implements Callable<Integer> {
     Path cache;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        Instant startedAt = Instant.now();
         WorkbenchDirs dirs = WorkbenchDirs.defaults();
         PathVariables paths = new PathVariables(RunConfigFile.dirOf(config), PathVariables.defaultShared(),
                 () -> DemoModel.folder(dirs.demo()));
@@ -65,13 +72,27 @@ final class RunCommand implements Callable<Integer> {
             ComparisonTable table = ComparisonTable.of(outcome.results());
             System.out.println();
             System.out.print(TableExports.markdown(table.filterColumns(c -> !c.metric().equals("wall_seconds"))));
-            List<Path> files = RunExports.writeAll(outcome.results(), output);
+            List<Path> files = new java.util.ArrayList<>(RunExports.writeAll(outcome.results(), output));
+            files.addAll(ReportFiles.write(table, outcome.results().rows(), reportNotes(plan, startedAt), output,
+                    EnumSet.of(ChartFormat.PNG, ChartFormat.SVG), CHART_WIDTH, CHART_HEIGHT));
             System.out.println();
             files.forEach(f -> System.out.println("wrote " + f.toAbsolutePath()));
             System.out.printf("run %s: %s; %d step(s) measured, %d found stored, %d failed%n", outcome.run().id(),
                     outcome.status().name().toLowerCase(Locale.ROOT), outcome.measured(), outcome.skipped(), outcome.failed());
             return outcome.status() == RunStatus.DONE ? 0 : 1;
         }
+    }
+
+    private static final int CHART_WIDTH = 960;
+    private static final int CHART_HEIGHT = 540;
+
+    /** The report's header: what ran, where, when and for how long. */
+    private List<String> reportNotes(RunPlan plan, Instant startedAt) {
+        MachineInfo m = MachineInfo.current();
+        return List.of("quantbench run " + config + (profile != null ? " --profile " + profile : ""),
+                "machine: " + m.cpuModel() + ", " + m.cores() + " cores, " + m.vectorBits() + "-bit vectors, " + m.jdk()
+                        + ", " + m.os() + "; " + (plan.config().threads() != null ? plan.config().threads() + " threads" : "all cores"),
+                "started " + startedAt + ", wall time " + Duration.between(startedAt, Instant.now()).toSeconds() + " s");
     }
 
     /** Prints each number as it is stored, and progress now and then on stderr. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,5 +35,20 @@ class RunCommandTest {
         CliRun r = CliRun.of("run", config.toString(), "--profile", "fast", "--db", dir.resolve("db").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no profile 'fast'").contains("quick");
+    }
+
+    @Test
+    void theDemoConfigWritesTablesChartsAndTheReport() throws Exception {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("run", Path.of("sample-configs/demo-stories260k.json").toString(), "--profile", "ci",
+                "--out", out.toString(), "--db", dir.resolve("db").toString(), "--cache", dir.resolve("cache").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(out.resolve("table.csv")).isNotEmptyFile();
+        for (String chart : List.of("memory", "perplexity", "kld", "throughput", "accuracy-vs-bits")) {
+            assertThat(Files.readAllBytes(out.resolve(chart + ".png"))).startsWith(0x89, 'P', 'N', 'G');
+            assertThat(Files.readString(out.resolve(chart + ".svg"))).contains("<svg");
+        }
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<svg").contains("NF4-DQ")
+                .contains("quantbench run");
     }
 }
