@@ -39,29 +39,8 @@ final class KldCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--text", required = true, paramLabel = "FILE", description = "UTF-8 text to score.")
-    Path text;
-
-    @Option(names = "--ctx", description = "Context length of each window (default: 512, at most the model's).")
-    int ctx = 512;
-
-    @Option(names = "--stride", description = "Tokens between window starts (default: the context length).")
-    Integer stride;
-
-    @Option(names = "--bos", negatable = true, description = "Start each window with BOS (default: the tokenizer's add_bos_token).")
-    Boolean bos;
-
-    @Option(names = "--max-tokens", description = "Score only the first N tokens of each document (default: all).")
-    int maxTokens = 0;
-
-    @Option(names = "--max-windows", description = "Compare only on the first N windows (default: all).")
-    int maxWindows = 0;
-
-    @Option(names = "--max-bytes", description = "Read only the first N bytes of the text (default: all).")
-    long maxBytes = 0;
-
-    @Option(names = "--split", paramLabel = "LINE", description = "A line that separates documents (e.g. '<|endoftext|>'); each document is stripped and scored alone.")
-    String split;
+    @Mixin
+    TextOptions textOptions;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the statistics as JSON records with provenance.")
     Path output;
@@ -71,7 +50,7 @@ final class KldCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
-            TextScoring scoring = new TextScoring(text, ctx, stride, bos, maxTokens, maxWindows, maxBytes, split);
+            TextScoring scoring = textOptions.scoring();
             PerplexityDefinition def = scoring.definition(tok, ckpt.config().maxSeqLen());
             List<int[]> docs = scoring.documents(tok, def);
             int context = def.contextLength();
@@ -96,7 +75,7 @@ final class KldCommand implements Callable<Integer> {
                     double seconds = (System.nanoTime() - t1) / 1e9;
                     System.out.printf("model: %s, weights %s, %d threads%n", ckpt.source(), loaded.label(), pool.threads());
                     System.out.printf("scored %,d tokens in %d windows over %d documents of %s (%.1f s)%n", r.tokens(),
-                            r.windows(), docs.size(), text, seconds);
+                            r.windows(), docs.size(), textOptions.text, seconds);
                     System.out.printf("mean KLD:            %.6f ± %.6f%n", r.meanKld(), r.kldStderr());
                     System.out.printf("median KLD:          %.6f%n", r.medianKld());
                     System.out.printf("99th percentile KLD: %.6f%n", r.p99Kld());
@@ -107,7 +86,7 @@ final class KldCommand implements Callable<Integer> {
                     if (output != null) {
                         ModelIdentity identity = ModelIdentities.of(options, ckpt, loaded);
                         var records = new EvalRecords(identity, new RunSettings(pool.threads(), 1, null, 0, 0))
-                                .of(r, text, (System.nanoTime() - start) / 1e9);
+                                .of(r, textOptions.text, (System.nanoTime() - start) / 1e9);
                         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                         AtomicFileWriter.writeString(output, mapper.writeValueAsString(Map.of("records", records)) + "\n");
                         System.out.println("wrote " + output.toAbsolutePath());
