@@ -132,7 +132,9 @@ class GptqTest {
         float[] x = correlatedInputs(n, cols, 5);
         HessianAccumulator acc = new HessianAccumulator(cols);
         acc.add(x, 70, ONE);
-        acc.add(java.util.Arrays.copyOfRange(x, 70 * cols, n * cols), n - 70, new ComputePool(2));
+        try (ComputePool two = new ComputePool(2)) {
+            acc.add(java.util.Arrays.copyOfRange(x, 70 * cols, n * cols), n - 70, two);
+        }
         float[] h = acc.result();
         for (int i = 0; i < cols; i++) {
             for (int j = 0; j < cols; j++) {
@@ -156,7 +158,10 @@ class GptqTest {
         for (int i = 0; i < n; i++) {
             h[i * n + i] += 0.1f;
         }
-        float[] u = InverseCholesky.upperFactorOfInverse(h, n, new ComputePool(2));
+        float[] u;
+        try (ComputePool two = new ComputePool(2)) {
+            u = InverseCholesky.upperFactorOfInverse(h, n, two);
+        }
         // U^T U H = I
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
