@@ -84,6 +84,7 @@ final class EvalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
+            options.commandSeed = seed;
             try (LoadedModel loaded = options.load(ckpt)) {
                 RunSettings settings = new RunSettings(pool.threads(), batch, seed, limit, numFewshot);
                 TaskRunner runner = TaskRunner.onModel(loaded.model(), tok, pool, batch);

@@ -26,8 +26,12 @@ final class PerplexityCommand implements Callable<Integer> {
     @Mixin
     TextOptions textOptions;
 
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the calibration windows (same as --calib-seed; default 0).")
+    Long seed;
+
     @Override
     public Integer call() {
+        options.commandSeed = seed;
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
             TextScoring scoring = textOptions.scoring();

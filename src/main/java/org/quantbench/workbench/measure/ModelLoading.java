@@ -6,7 +6,9 @@ import org.quantbench.model.ModelFingerprint;
 import org.quantbench.quant.ModelQuantizer;
 import org.quantbench.quant.QuantizedModelStore;
 import org.quantbench.quant.Scheme;
+import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.quant.ggml.GgmlLinearFactory;
+import org.quantbench.tensor.ComputePool;
 
 import java.nio.file.Path;
 
@@ -38,10 +40,19 @@ public record ModelLoading(Path cacheRoot) {
      * @param progress told after each quantized linear (may throw to cancel)
      */
     public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, ModelQuantizer.Progress progress) {
+        return load(checkpoint, scheme, quantizeLmHead, null, ComputePool.shared(), progress);
+    }
+
+    /**
+     * As {@link #load(Checkpoint, Scheme, boolean, ModelQuantizer.Progress)}, with the calibration data that GPTQ, AWQ,
+     * SmoothQuant, AutoRound and AQLM need (null for the others) and the pool their calibration pass runs on.
+     */
+    public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, CalibrationData calibration,
+                            ComputePool pool, ModelQuantizer.Progress progress) {
         if (scheme == null) {
             return new LoadedModel(LlamaModel.load(checkpoint, new GgmlLinearFactory()), null);
         }
-        var q = ModelQuantizer.prepare(checkpoint, sha256(checkpoint), scheme, quantizeLmHead,
+        var q = ModelQuantizer.prepare(checkpoint, sha256(checkpoint), scheme, quantizeLmHead, calibration, pool,
                 cacheRoot == null ? null : new QuantizedModelStore(cacheRoot), progress);
         try {
             return new LoadedModel(LlamaModel.load(checkpoint, q), q);

@@ -9,6 +9,8 @@ import org.quantbench.workbench.config.RunConfig;
 import org.quantbench.workbench.measure.ModelLoading;
 
 import java.nio.file.Path;
+import org.quantbench.quant.calib.CalibrationData;
+import org.quantbench.workbench.config.CalibrationSettings;
 
 /** What every step of one run shares: the open checkpoint, its hash and tokenizer, the compute pool, the cache. */
 final class RunContext {
@@ -24,6 +26,7 @@ final class RunContext {
     final Path baseLogitsDir;
     final CancelToken cancel;
     private LlamaModel base;
+    private CalibrationData calibration;
 
     RunContext(RunPlan plan, Checkpoint checkpoint, Tokenizer tokenizer, String modelSha256, String tokenizerSha256,
                ComputePool pool, ModelLoading loading, Path baseLogitsDir, CancelToken cancel) {
@@ -37,6 +40,18 @@ final class RunContext {
         this.loading = loading;
         this.baseLogitsDir = baseLogitsDir;
         this.cancel = cancel;
+    }
+
+    /**
+     * The config's calibration windows, read once per run when the first scheme that needs them loads; null when the
+     * config names none (ModelQuantizer then refuses such a scheme, and the step is recorded as failed with why).
+     */
+    synchronized CalibrationData calibration(java.util.function.Consumer<String> warnings) {
+        CalibrationSettings c = config.calibration();
+        if (calibration == null && c != null) {
+            calibration = CalibrationData.load(Path.of(c.file()), tokenizer, c.samples(), c.tokens(), c.seed(), warnings);
+        }
+        return calibration;
     }
 
     /** ", tokenizer sha256 ..." when the tokenizer is a file apart from the model. */

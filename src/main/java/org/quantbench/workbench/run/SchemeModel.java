@@ -1,6 +1,8 @@
 package org.quantbench.workbench.run;
 
+import org.quantbench.quant.ModelQuantizer;
 import org.quantbench.quant.Scheme;
+import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.workbench.measure.LoadedModel;
 
 /**
@@ -28,8 +30,22 @@ final class SchemeModel implements AutoCloseable {
     LoadedModel get(Measurement.StepProgress progress) {
         if (loaded == null) {
             long t0 = System.nanoTime();
-            loaded = run.loading.load(run.checkpoint, scheme, run.config.quantizeLmHead(), (done, total, name) ->
-                    progress.update((double) done / total, "quantized " + done + "/" + total + " linears (" + name + ")"));
+            CalibrationData calibration = scheme != null && scheme.needsCalibration() ? run.calibration(w -> progress.update(0, w)) : null;
+            loaded = run.loading.load(run.checkpoint, scheme, run.config.quantizeLmHead(), calibration, run.pool,
+                    new ModelQuantizer.Progress() {
+                        private double fraction;
+
+                        @Override
+                        public void linearDone(int done, int total, String name) {
+                            fraction = (double) done / total;
+                            progress.update(fraction, "quantized " + done + "/" + total + " linears (" + name + ")");
+                        }
+
+                        @Override
+                        public void message(String line) {
+                            progress.update(fraction, line);
+                        }
+                    });
             loadSeconds = (System.nanoTime() - t0) / 1e9;
         }
         return loaded;

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A small run config on the built-in demo model (needs no ../shared): base + three schemes, one unavailable. */
+/** A small run config on the built-in demo model (needs no ../shared): base + three schemes, one (GPTQ) without the calibration text it needs. */
 final class DemoRuns {
     static final String CONFIG = """
             {"name": "demo-test",
