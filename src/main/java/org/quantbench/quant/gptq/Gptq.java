@@ -91,7 +91,7 @@ public final class Gptq {
             for (int i = 0; i < cols; i++) {
                 damped[i * cols + i] += (float) (tried * mean);
             }
-            u = InverseCholesky.upperFactorOfInverse(damped, cols);
+            u = InverseCholesky.upperFactorOfInverse(damped, cols, pool);
             if (u != null || tried >= config.maxDamp()) {
                 damp = tried;
                 break;

@@ -156,7 +156,7 @@ class GptqTest {
         for (int i = 0; i < n; i++) {
             h[i * n + i] += 0.1f;
         }
-        float[] u = InverseCholesky.upperFactorOfInverse(h, n);
+        float[] u = InverseCholesky.upperFactorOfInverse(h, n, new ComputePool(2));
         // U^T U H = I
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {

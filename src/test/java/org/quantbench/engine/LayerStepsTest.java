@@ -1,0 +1,72 @@
+package org.quantbench.engine;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.quantbench.model.ModelConfig;
+import org.quantbench.model.RopeLayout;
+import org.quantbench.model.RopeScaling;
+import org.quantbench.tensor.ComputePool;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class LayerStepsTest {
+
+    @ParameterizedTest
+    @CsvSource({"4, 2, 8, 70", "9, 3, 64, 130", "2, 2, 6, 1"})
+    void attentionMatchesANaiveCausalSoftmax(int heads, int kvHeads, int headDim, int n) {
+        ModelConfig c = new ModelConfig("LlamaForCausalLM", heads * headDim, 32, 1, heads, kvHeads, headDim, 100, 512,
+                1e-5f, 10000f, RopeScaling.NONE, RopeLayout.HALF, true, false);
+        SplittableRandom rnd = new SplittableRandom(n);
+        float[] q = new float[n * c.qDim()];
+        float[] k = new float[n * c.kvDim()];
+        float[] v = new float[n * c.kvDim()];
+        for (float[] a : new float[][] {q, k, v}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (rnd.nextDouble() * 4 - 2);
+            }
+        }
+        float[] qRef = q.clone();
+        float[] kRef = k.clone();
+        RopeTable rope = new RopeTable(c, n);
+        for (int t = 0; t < n; t++) {
+            rope.rotate(qRef, t * c.qDim(), heads, t);
+            rope.rotate(kRef, t * c.kvDim(), kvHeads, t);
+        }
+        float[] att = new float[n * c.qDim()];
+        try (ComputePool pool = new ComputePool(2)) {
+            new LayerSteps(c, n, pool).attention(q, k, v, null, null, null, att, n);
+        }
+        int group = heads / kvHeads;
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < heads; h++) {
+                int kvOff = (h / group) * headDim;
+                double[] s = new double[t + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= t; j++) {
+                    double dot = 0;
+                    for (int d = 0; d < headDim; d++) {
+                        dot += (double) qRef[t * c.qDim() + h * headDim + d] * kRef[j * c.kvDim() + kvOff + d];
+                    }
+                    s[j] = dot / Math.sqrt(headDim);
+                    max = Math.max(max, s[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j <= t; j++) {
+                    s[j] = Math.exp(s[j] - max);
+                    sum += s[j];
+                }
+                for (int d = 0; d < headDim; d++) {
+                    double o = 0;
+                    for (int j = 0; j <= t; j++) {
+                        o += s[j] / sum * v[j * c.kvDim() + kvOff + d];
+                    }
+                    assertThat((double) att[t * c.qDim() + h * headDim + d]).as("t %d h %d d %d", t, h, d)
+                            .isCloseTo(o, within(1e-4));
+                }
+            }
+        }
+    }
+}
