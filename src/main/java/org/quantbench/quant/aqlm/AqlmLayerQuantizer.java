@@ -12,6 +12,7 @@ import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
 import org.quantbench.tensor.WeightTensor;
 
+import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -34,6 +35,15 @@ public final class AqlmLayerQuantizer implements LayerQuantizer {
     public AqlmLayerQuantizer(AqlmScheme scheme, AqlmQuantizer.Options options) {
         this.scheme = scheme;
         this.options = options;
+    }
+
+    /**
+     * A linear of an AQLM model from the cache: {@link AqlmLinear} when the width is a multiple of 8, else the 2-bit
+     * fallback this class quantized it to.
+     */
+    public static QuantizedLinear restore(AqlmScheme scheme, int rows, int cols, Map<String, MemorySegment> buffers) {
+        return cols % AqlmLinear.GROUP == 0 ? AqlmLinear.restore(rows, cols, scheme, buffers)
+                : IntGroupedLinear.restore(rows, cols, IntQuantizer.asymmetric(2), FALLBACK_GROUP, buffers);
     }
 
     @Override
