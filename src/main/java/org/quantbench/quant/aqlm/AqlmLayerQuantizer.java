@@ -60,19 +60,21 @@ public final class AqlmLayerQuantizer implements LayerQuantizer {
                 String name = role.tensorName(context.layer());
                 float[] rows = context.weightRows(role);
                 QuantizedLinear q;
-                double[] last = {0, 0};
+                double[] last;
                 String how;
                 if (w.cols() % AqlmLinear.GROUP == 0) {
                     long seed = context.seed() * 1_000_003L + context.layer() * 16L + role.ordinal();
+                    double[] reported = {0, 0};
+                    last = reported;
                     q = AqlmQuantizer.quantize(rows, w.rows(), w.cols(), h, scheme, seed, options, context.pool(),
                             (round, rounds, l, rel) -> {
-                                last[0] = l;
-                                last[1] = rel;
+                                reported[0] = l;
+                                reported[1] = rel;
                             });
                     how = scheme.name();
                 } else {
                     q = IntGroupedLinear.quantize(w, IntQuantizer.asymmetric(2), FALLBACK_GROUP);
-                    last[0] = OutputError.of(q, rows, h, context.pool());
+                    last = OutputError.of(q, rows, h, context.pool());
                     how = "W2 RTN g" + FALLBACK_GROUP + " fallback (" + w.cols() + " columns are not a multiple of "
                             + AqlmLinear.GROUP + ")";
                 }
