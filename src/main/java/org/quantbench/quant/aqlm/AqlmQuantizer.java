@@ -43,7 +43,7 @@ public final class AqlmQuantizer {
         }
 
         public static Options defaults() {
-            return new Options(6, 4, 10, 8, 0.005);
+            return new Options(8, 8, 10, 8, 0.005);
         }
     }
 
