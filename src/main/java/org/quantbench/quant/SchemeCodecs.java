@@ -56,7 +56,7 @@ final class SchemeCodecs {
         return switch (scheme) {
             case IntWeightScheme s when s.method() == IntWeightScheme.Method.GPTQ ->
                     new GptqLayerQuantizer(quantizer(s), group(s), GptqConfig.DEFAULT);
-            case AqlmScheme s -> new AqlmLayerQuantizer(s, AqlmQuantizer.Options.defaults());
+            case AqlmScheme s -> new AqlmLayerQuantizer(s, AqlmQuantizer.Options.defaults(s));
             default -> throw new IllegalArgumentException(scheme.name() + ": "
                     + scheme.unavailableReason().orElse("no calibration algorithm implements it"));
         };

@@ -42,8 +42,17 @@ public final class AqlmQuantizer {
             }
         }
 
+        /** 2x8's defaults. */
         public static Options defaults() {
             return new Options(8, 8, 10, 8, 0.005);
+        }
+
+        /**
+         * The defaults for a scheme: 1x16 evaluates 256 times as many codewords per group as 2x8, so it gets a greedy
+         * search (beam 1), 2 k-means iterations and 4 rounds, to stay within a few times 2x8's time.
+         */
+        public static Options defaults(AqlmScheme scheme) {
+            return scheme.codebookBits() > 8 ? new Options(4, 1, 2, 8, 0.005) : defaults();
         }
     }
 
@@ -57,10 +66,10 @@ public final class AqlmQuantizer {
         void round(int round, int rounds, double loss, double relativeLoss);
     }
 
-    /** {@link #quantize(float[], int, int, float[], AqlmScheme, long, Options, ComputePool, Progress)} with the defaults. */
+    /** {@link #quantize(float[], int, int, float[], AqlmScheme, long, Options, ComputePool, Progress)} with the scheme's defaults. */
     public static AqlmLinear quantize(float[] w, int rows, int cols, float[] hessian, AqlmScheme scheme, long seed,
                                       Progress progress) {
-        return quantize(w, rows, cols, hessian, scheme, seed, Options.defaults(), ComputePool.shared(), progress);
+        return quantize(w, rows, cols, hessian, scheme, seed, Options.defaults(scheme), ComputePool.shared(), progress);
     }
 
     /**
