@@ -1,7 +1,5 @@
 package org.quantbench.quant;
 
-import java.util.Optional;
-
 /** AQLM additive quantization: groups of 8 weights as a sum of {@code codebooks} codewords of {@code codebookBits} each. */
 public record AqlmScheme(int codebooks, int codebookBits) implements Scheme {
 
@@ -26,10 +24,5 @@ public record AqlmScheme(int codebooks, int codebookBits) implements Scheme {
     @Override
     public boolean needsCalibration() {
         return true;
-    }
-
-    @Override
-    public Optional<String> unavailableReason() {
-        return Optional.of("AQLM is not implemented on the calibration pipeline yet");
     }
 }

@@ -1,5 +1,7 @@
 package org.quantbench.quant;
 
+import org.quantbench.quant.aqlm.AqlmLayerQuantizer;
+import org.quantbench.quant.aqlm.AqlmQuantizer;
 import org.quantbench.quant.calib.CalibrationPipeline;
 import org.quantbench.quant.calib.LayerQuantizer;
 import org.quantbench.quant.fp8.Fp8Linear;
@@ -37,6 +39,10 @@ final class SchemeCodecs {
                     (rows, cols, b) -> Nf4Linear.restore(rows, cols, Nf4Linear.DEFAULT_BLOCK_SIZE, s.doubleQuant(), b));
             case GgmlScheme s -> codec(w -> GgmlBlockLinear.quantize(w, s.type()),
                     (rows, cols, b) -> GgmlBlockLinear.restore(rows, cols, s.type(), b));
+            case AqlmScheme s -> codec(w -> {
+                        throw new IllegalStateException(s.name() + " is produced by the calibration pipeline, not per tensor");
+                    },
+                    (rows, cols, b) -> AqlmLayerQuantizer.restore(s, rows, cols, b));
             default -> throw new IllegalArgumentException(scheme.name() + ": "
                     + scheme.unavailableReason().orElse("no weight format implements it"));
         };
@@ -50,6 +56,7 @@ final class SchemeCodecs {
         return switch (scheme) {
             case IntWeightScheme s when s.method() == IntWeightScheme.Method.GPTQ ->
                     new GptqLayerQuantizer(quantizer(s), group(s), GptqConfig.DEFAULT);
+            case AqlmScheme s -> new AqlmLayerQuantizer(s, AqlmQuantizer.Options.defaults(s));
             default -> throw new IllegalArgumentException(scheme.name() + ": "
                     + scheme.unavailableReason().orElse("no calibration algorithm implements it"));
         };

@@ -31,7 +31,8 @@ class SchemeNamesTest {
         assertThat(SchemeNames.parse("W8A8-INT-SQ0.8").name()).isEqualTo("W8A8-INT-SQ0.8");
         assertThat(SchemeNames.parse("FP8-dynamic")).isEqualTo(new Fp8Scheme(true, true));
         assertThat(SchemeNames.parse("Q4_1").unavailableReason()).isEmpty();
-        assertThat(SchemeNames.parse("AQLM-2x8").unavailableReason()).isPresent();
+        assertThat(SchemeNames.parse("AQLM-2x8").unavailableReason()).isEmpty();
+        assertThat(SchemeNames.parse("AQLM-1x16").needsCalibration()).isTrue();
     }
 
     @ParameterizedTest
