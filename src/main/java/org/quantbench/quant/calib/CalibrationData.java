@@ -91,6 +91,10 @@ public record CalibrationData(Path source, String sha256, int[][] samples, int t
             throw new FileFormatException(file, "text", "holds " + stream.length + " tokens; a calibration sample needs "
                     + tokens);
         }
+        if (stream.length < (long) samples * tokens) {
+            warnings.accept("warning: " + file + " holds " + stream.length + " tokens, fewer than " + samples + " x " + tokens
+                    + ": the calibration windows overlap (more text gives more varied statistics)");
+        }
         SplittableRandom random = new SplittableRandom(seed);
         int[][] windows = new int[samples][];
         for (int s = 0; s < samples; s++) {
