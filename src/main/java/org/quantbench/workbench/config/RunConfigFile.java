@@ -63,6 +63,9 @@ public final class RunConfigFile {
         if (config.model().tokenizer() != null) {
             checkExists(file, "model.tokenizer", config.model().tokenizer(), local);
         }
+        if (config.calibration() != null) {
+            checkExists(file, "calibration.file", config.calibration().file(), local);
+        }
         return config;
     }
 

@@ -49,7 +49,7 @@ final class RunContext {
     synchronized CalibrationData calibration(java.util.function.Consumer<String> warnings) {
         CalibrationSettings c = config.calibration();
         if (calibration == null && c != null) {
-            calibration = CalibrationData.load(Path.of(c.file()), tokenizer, c.samples(), c.tokens(), c.seed(), warnings);
+            calibration = CalibrationData.load(plan.paths().resolve(c.file()), tokenizer, c.samples(), c.tokens(), c.seed(), warnings);
         }
         return calibration;
     }
