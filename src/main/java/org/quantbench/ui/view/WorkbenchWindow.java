@@ -23,6 +23,7 @@ import org.quantbench.ui.viewmodel.ExportViewModel;
 import org.quantbench.ui.viewmodel.HubViewModel;
 import org.quantbench.ui.viewmodel.JobsViewModel;
 import org.quantbench.ui.viewmodel.MainViewModel;
+import org.quantbench.ui.viewmodel.MemoryViewModel;
 import org.quantbench.ui.viewmodel.ModelViewModel;
 import org.quantbench.ui.viewmodel.Page;
 import org.quantbench.ui.viewmodel.RunSetupViewModel;
@@ -54,6 +55,7 @@ public final class WorkbenchWindow {
     private final MainViewModel main = new MainViewModel();
     private final ModelViewModel model;
     private final HubViewModel hub;
+    private final MemoryViewModel memory;
     private final SchemesViewModel schemes;
     private final EvaluationsViewModel evaluations = new EvaluationsViewModel();
     private final RunSetupViewModel setup;
@@ -71,6 +73,7 @@ public final class WorkbenchWindow {
                 () -> DemoModel.folder(dirs.demo()));
         model = new ModelViewModel(background, dialogs);
         hub = new HubViewModel(model, background, dialogs, env);
+        memory = new MemoryViewModel(model);
         schemes = new SchemesViewModel(dialogs);
         setup = new RunSetupViewModel(model, schemes, evaluations, dialogs, paths);
         compare = new CompareViewModel(store, background, dialogs);
@@ -78,7 +81,7 @@ public final class WorkbenchWindow {
         export = new ExportViewModel(compare.tableProperty(), dialogs);
 
         Map<Page, Parent> pages = new EnumMap<>(Page.class);
-        pages.put(Page.MODEL, new ModelView(model, hub).root());
+        pages.put(Page.MODEL, new ModelView(model, hub, memory).root());
         pages.put(Page.SCHEMES, new SchemesView(schemes).root());
         pages.put(Page.EVALUATIONS, new EvaluationsView(evaluations).root());
         pages.put(Page.JOBS, new JobsView(jobs).root());
@@ -217,6 +220,8 @@ public final class WorkbenchWindow {
     public ModelViewModel model() { return model; }
 
     public HubViewModel hub() { return hub; }
+
+    public MemoryViewModel memory() { return memory; }
 
     public SchemesViewModel schemes() { return schemes; }
 
