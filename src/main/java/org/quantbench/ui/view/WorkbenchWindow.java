@@ -71,7 +71,7 @@ public final class WorkbenchWindow {
         store = ResultStore.open(dirs.results());
         PathVariables paths = new PathVariables(Path.of("").toAbsolutePath(), PathVariables.defaultShared(),
                 () -> DemoModel.folder(dirs.demo()));
-        model = new ModelViewModel(background, dialogs);
+        model = new ModelViewModel(background, dialogs, paths);
         hub = new HubViewModel(model, background, dialogs, env);
         memory = new MemoryViewModel(model);
         schemes = new SchemesViewModel(dialogs);
