@@ -25,6 +25,7 @@ import org.quantbench.ui.viewmodel.JobsViewModel;
 import org.quantbench.ui.viewmodel.MainViewModel;
 import org.quantbench.ui.viewmodel.MemoryViewModel;
 import org.quantbench.ui.viewmodel.ModelViewModel;
+import org.quantbench.ui.viewmodel.OpenedStore;
 import org.quantbench.ui.viewmodel.Page;
 import org.quantbench.ui.viewmodel.RunSetupViewModel;
 import org.quantbench.ui.viewmodel.SchemesViewModel;
@@ -50,7 +51,8 @@ public final class WorkbenchWindow {
     private final Stage stage;
     private final FxBackground background = new FxBackground();
     private final JobQueue queue = new JobQueue();
-    private final ResultStore store;
+    private final OpenedStore results;
+    private final FxDialogs dialogs;
     private final WorkbenchDirs dirs;
     private final MainViewModel main = new MainViewModel();
     private final ModelViewModel model;
@@ -67,8 +69,9 @@ public final class WorkbenchWindow {
     public WorkbenchWindow(Stage stage, WorkbenchDirs dirs, ModelLoading loading, Map<String, String> env) {
         this.stage = stage;
         this.dirs = dirs;
-        FxDialogs dialogs = new FxDialogs(() -> stage);
-        store = ResultStore.open(dirs.results());
+        dialogs = new FxDialogs(() -> stage);
+        results = OpenedStore.open(dirs.results());
+        ResultStore store = results.store();
         PathVariables paths = new PathVariables(Path.of("").toAbsolutePath(), PathVariables.defaultShared(),
                 () -> DemoModel.folder(dirs.demo()));
         model = new ModelViewModel(background, dialogs, paths);
@@ -110,6 +113,7 @@ public final class WorkbenchWindow {
         });
         stage.setOnHidden(e -> close());
         compare.refresh();
+        results.problem().ifPresent(p -> main.statusProperty().set("Results history disabled: the database cannot be opened."));
     }
 
     /** The user's folders: {@code $QUANTBENCH_HOME} (or ~/.quantbench) and the default quantized-model cache. */
@@ -188,11 +192,14 @@ public final class WorkbenchWindow {
             Thread.currentThread().interrupt();
         }
         background.close();
-        store.close();
+        results.close();
     }
 
+    /** Shows the window, then (once it is up) why the results history is disabled, if it is. */
     public void show() {
         stage.show();
+        results.problem().ifPresent(p -> javafx.application.Platform.runLater(
+                () -> dialogs.error("Results history disabled", p)));
     }
 
     /** The app icon drawn from {@link Icon#APP} on the accent square, at {@code size} pixels. */
