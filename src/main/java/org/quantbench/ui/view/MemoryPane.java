@@ -14,6 +14,7 @@ import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.quantbench.ui.viewmodel.MemoryViewModel;
 import org.quantbench.ui.viewmodel.MemoryViewModel.MemoryRow;
@@ -43,10 +44,13 @@ final class MemoryPane {
         kv.setTooltip(Forms.tip("Bits per KV-cache value: 16 for an fp16/bf16 cache, 8 for an FP8 cache"));
         CheckBox lmHead = new CheckBox("quantize lm_head");
         lmHead.selectedProperty().bindBidirectional(vm.quantizeLmHeadProperty());
+        lmHead.setMinWidth(Region.USE_PREF_SIZE);
+        lmHead.setMnemonicParsing(false);
         lmHead.setTooltip(Forms.tip("Count an untied lm_head like the other linears (it stays 16-bit by default)"));
-        HBox controls = new HBox(8, new Label("Model"), model, new Label("Context"), context, new Label("Batch"), batch,
-                new Label("KV bits"), kv, lmHead);
-        controls.setAlignment(Pos.CENTER_LEFT);
+        HBox source = new HBox(8, label("Model"), model, lmHead);
+        source.setAlignment(Pos.CENTER_LEFT);
+        HBox cache = new HBox(8, label("Context"), context, label("Batch"), batch, label("KV bits"), kv);
+        cache.setAlignment(Pos.CENTER_LEFT);
 
         TableView<MemoryRow> table = new TableView<>(vm.rows());
         table.setId("memory-table");
@@ -55,15 +59,21 @@ final class MemoryPane {
         table.getColumns().add(column("Weights", MemoryRow::weights, true));
         table.getColumns().add(column("KV cache", MemoryRow::kvCache, true));
         table.getColumns().add(column("Total", MemoryRow::total, true));
+        TableColumn<MemoryRow, Integer> gpus = new TableColumn<>("GPUs needed");
         for (int i = 0; i < MemoryViewModel.gpuNames().size(); i++) {
             int index = i;
-            TableColumn<MemoryRow, Integer> gpus = new TableColumn<>(MemoryViewModel.gpuNames().get(i) + " GPUs");
-            gpus.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().gpus(index)));
-            gpus.setStyle("-fx-alignment: CENTER-RIGHT;");
-            table.getColumns().add(gpus);
+            TableColumn<MemoryRow, Integer> size = new TableColumn<>(MemoryViewModel.gpuNames().get(i));
+            size.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().gpus(index)));
+            size.setStyle("-fx-alignment: CENTER-RIGHT;");
+            size.setMinWidth(56);
+            gpus.getColumns().add(size);
         }
-        table.getColumns().getFirst().setPrefWidth(190);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().getFirst().setPrefWidth(170);
+        table.getColumns().forEach(c -> c.setMinWidth(c == table.getColumns().getFirst() ? 150 : 64));
+        table.getColumns().add(gpus);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        // Small preferred width: the page's columns decide how wide it gets, the table does not push them.
+        table.setPrefWidth(400);
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(MemoryRow row, boolean empty) {
@@ -74,12 +84,19 @@ final class MemoryPane {
         Label summary = new Label();
         summary.getStyleClass().add("muted");
         summary.setWrapText(true);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
         summary.textProperty().bind(vm.summaryProperty());
         table.setPlaceholder(new Label("Fix the fields above to see the estimates."));
         VBox.setVgrow(table, Priority.ALWAYS);
-        VBox pane = new VBox(8, controls, table, summary);
+        VBox pane = new VBox(8, source, cache, table, summary);
         pane.getStyleClass().addAll("card", "tab-card");
         return pane;
+    }
+
+    private static Label label(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     private static TableColumn<MemoryRow, String> column(String title, Function<MemoryRow, String> value, boolean right) {

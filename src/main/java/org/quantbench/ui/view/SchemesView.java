@@ -74,6 +74,7 @@ final class SchemesView {
         count.textProperty().bind(vm.selectedCountProperty().asString("%d schemes ticked (the base model is always measured)"));
         javafx.scene.control.CheckBox lmHead = new javafx.scene.control.CheckBox("quantize lm_head too");
         lmHead.setId("quantize-lm-head");
+        lmHead.setMnemonicParsing(false);
         lmHead.selectedProperty().bindBidirectional(vm.quantizeLmHeadProperty());
         lmHead.setTooltip(Forms.tip("Quantize the output layer like the other linears (rows are named <scheme>+lm_head); by default it keeps its stored type"));
         Region gap = new Region();
