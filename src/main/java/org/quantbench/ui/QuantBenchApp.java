@@ -1,8 +1,10 @@
 package org.quantbench.ui;
 
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.quantbench.cli.Main;
+import org.quantbench.ui.view.FxDialogs;
 import org.quantbench.ui.view.WorkbenchWindow;
 
 /**
@@ -31,7 +33,13 @@ public final class QuantBenchApp {
     public static final class Gui extends Application {
         @Override
         public void start(Stage stage) {
-            WorkbenchWindow.withDefaults(stage).show();
+            try {
+                WorkbenchWindow.withDefaults(stage).show();
+            } catch (RuntimeException e) {
+                // The display works, so the reason is something else (e.g. an unwritable home folder): say which.
+                new FxDialogs(() -> null).error("QuantBench cannot start", e.getMessage() == null ? e.toString() : e.getMessage());
+                Platform.exit();
+            }
         }
     }
 }

@@ -93,7 +93,6 @@ final class CompareView {
         kind.setConverter(Forms.chartTitles());
         ChartViewer viewer = new ChartViewer();
         viewer.setId("chart-viewer");
-        viewer.setMinHeight(220);
         Runnable draw = () -> {
             ChartKind k = vm.chartKindProperty().get();
             ComparisonTable t = vm.shownProperty().get();
@@ -109,11 +108,17 @@ final class CompareView {
         VBox chartCard = Forms.card("Chart", kind, viewer);
         VBox.setVgrow(viewer, Priority.ALWAYS);
 
-        SplitPane split = new SplitPane(historyCard, tableCard, chartCard);
+        // History beside the table, the chart below: three stacked cards overflow a laptop-sized window.
+        SplitPane top = new SplitPane(historyCard, tableCard);
+        top.setDividerPositions(0.3);
+        historyCard.setMinWidth(240);
+        tableCard.setMinWidth(360);
+        SplitPane split = new SplitPane(top, chartCard);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.24, 0.6);
-        history.setMinHeight(90);
-        results.setMinHeight(150);
+        split.setDividerPositions(0.5);
+        history.setMinHeight(80);
+        results.setMinHeight(110);
+        viewer.setMinHeight(160);
         VBox.setVgrow(split, Priority.ALWAYS);
         root.getChildren().add(split);
     }

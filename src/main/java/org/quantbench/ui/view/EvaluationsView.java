@@ -1,6 +1,9 @@
 package org.quantbench.ui.view;
 
+import javafx.collections.FXCollections;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.TextField;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.FlowPane;
@@ -32,13 +35,26 @@ final class EvaluationsView {
                 new FileChooser.ExtensionFilter("Text", "*.txt", "*.raw"), new FileChooser.ExtensionFilter("All files", "*")),
                 "The evaluation text, e.g. WikiText-2's wiki.test.raw (never the calibration text)");
         Forms.row(ppl, "Context", Forms.number(vm.ctx(), "eval-ctx"), "Tokens per window (512 in the seed studies)");
-        Forms.row(ppl, "Stride", Forms.number(vm.stride(), "eval-stride"),
-                "Tokens between window starts; equal to the context means non-overlapping windows");
-        CheckBox bos = new CheckBox("start each window with BOS");
-        bos.selectedProperty().bindBidirectional(vm.bosProperty());
-        Forms.row(ppl, "BOS", bos, "Llama models usually want it; SmolLM2 has none");
-        Forms.row(ppl, "Max tokens", Forms.number(vm.maxTokens(), "eval-max-tokens"), "Blank scores the whole text");
+        var stride = Forms.number(vm.stride(), "eval-stride");
+        stride.setPromptText("= context");
+        Forms.row(ppl, "Stride", stride,
+                "Tokens between window starts; blank or equal to the context means non-overlapping windows");
+        ChoiceBox<EvaluationsViewModel.Bos> bos = new ChoiceBox<>(FXCollections.observableArrayList(EvaluationsViewModel.Bos.values()));
+        bos.setId("eval-bos");
+        bos.valueProperty().bindBidirectional(vm.bosProperty());
+        Forms.row(ppl, "BOS first", bos, "Start each window with BOS: as the tokenizer's add_bos_token says, always, or never");
+        Forms.row(ppl, "Max tokens", Forms.number(vm.maxTokens(), "eval-max-tokens"), "Tokens taken from each document; blank takes all");
         Forms.row(ppl, "Max windows", Forms.number(vm.maxWindows(), "eval-max-windows"), "Blank scores every window");
+        Forms.row(ppl, "Max bytes", Forms.number(vm.maxBytes(), "eval-max-bytes"), "Read only the start of the text; blank reads all");
+        TextField split = Forms.text(vm.splitProperty(), "eval-split");
+        split.setPromptText("none: one document, e.g. <|endoftext|>");
+        Forms.row(ppl, "Document separator", split,
+                "A line that separates documents; each is stripped and scored alone (story by story in the demo)");
+        Label kldNote = new Label();
+        kldNote.setId("eval-kld-note");
+        kldNote.getStyleClass().add("muted");
+        kldNote.setWrapText(true);
+        kldNote.textProperty().bind(vm.kldNoteProperty());
 
         FlowPane taskBoxes = new FlowPane(14, 8);
         for (TaskChoice t : vm.tasks()) {
@@ -52,9 +68,14 @@ final class EvaluationsView {
         GridPane tasks = Forms.grid();
         Forms.row(tasks, "Tasks", taskBoxes, "lm-eval-style multiple choice; acc, acc_norm and their standard errors");
         Forms.row(tasks, "Items per task", Forms.number(vm.taskLimit(), "eval-limit"), "Blank runs every item");
-        CheckBox seeded = new CheckBox("seeded random sample instead of the first items");
-        seeded.selectedProperty().bindBidirectional(vm.seededSampleProperty());
-        Forms.row(tasks, "Sample", seeded, "The same seed picks the same items in every run");
+        TextField other = Forms.text(vm.otherTasksProperty(), "eval-other-tasks");
+        other.setPromptText("e.g. mmlu_anatomy, mytask=data/my.jsonl, spec:task.json");
+        Forms.row(tasks, "Other tasks", other, "Comma-separated: an MMLU subject, NAME=PATH of a data file, or spec:PATH of a JSON task spec");
+        var sample = Forms.number(vm.sampleSeed(), "eval-sample-seed");
+        sample.setPromptText("first items");
+        Forms.row(tasks, "Sample seed", sample, "Draw the limited items at random with this seed (the same items in every run); blank takes the first ones");
+        Forms.row(tasks, "Few-shot", Forms.number(vm.numFewshot(), "eval-fewshot"), "Examples before each question; blank is 0-shot");
+        Forms.row(tasks, "Batch", Forms.number(vm.taskBatch(), "eval-task-batch"), "Items scored at once; scores do not depend on it (blank: 1)");
         Forms.row(tasks, "Data folder", Forms.pathField(vm.dataDirProperty(), "eval-data", "Choose the task data folder", true),
                 "Laid out like ../shared/data (arc/, piqa/, winogrande/, mmlu/); blank uses $QUANTBENCH_SHARED/data");
 
@@ -64,16 +85,21 @@ final class EvaluationsView {
         Forms.row(tp, "Measure", tpOn, "Median of the repeats, 1 stream and N parallel streams");
         Forms.row(tp, "Prompt tokens", Forms.number(vm.promptTokens(), "eval-prompt"), "Prefill length");
         Forms.row(tp, "Generated tokens", Forms.number(vm.genTokens(), "eval-gen"), "Decode length");
-        Forms.row(tp, "Streams (N)", Forms.number(vm.streams(), "eval-streams"), "Parallel sequences for the batched decode");
+        TextField streams = Forms.text(vm.streamsProperty(), "eval-streams");
+        streams.setPrefColumnCount(8);
+        streams.setMaxWidth(140);
+        Forms.row(tp, "Streams", streams, "Stream counts to measure, e.g. 1, 4: one sequence, then N in a batched decode");
         Forms.row(tp, "Repeats", Forms.number(vm.repeats(), "eval-repeats"), "The median of this many runs is reported");
+        Forms.row(tp, "Warm-up runs", Forms.number(vm.warmup(), "eval-warmup"), "Runs before the measured ones (JIT, caches)");
 
         GridPane cal = Forms.grid();
         Forms.row(cal, "Calibration text", Forms.pathField(vm.calibrationFileProperty(), "cal-file", "Choose the calibration text", false),
                 "For GPTQ, AWQ, SmoothQuant, AutoRound and AQLM; never the evaluation split");
         Forms.row(cal, "Samples", Forms.number(vm.calibrationSamples(), "cal-samples"), "Calibration sequences");
         Forms.row(cal, "Tokens per sample", Forms.number(vm.calibrationTokens(), "cal-tokens"), "Length of each sequence");
+        Forms.row(cal, "Calibration seed", Forms.number(vm.calibrationSeed(), "cal-seed"), "Picks the calibration samples");
         Forms.row(cal, "Threads", Forms.number(vm.threads(), "run-threads"), "Blank uses every core; results do not depend on it");
-        Forms.row(cal, "Seed", Forms.number(vm.seed(), "run-seed"), "For sampling calibration data and task items");
+        Forms.row(cal, "Seed", Forms.number(vm.seed(), "run-seed"), "Seed of the throughput prompts");
 
         Label problems = new Label();
         problems.setId("eval-problems");
@@ -83,7 +109,7 @@ final class EvaluationsView {
                 problems.setText(String.join("\n", vm.problems())));
         problems.setText(String.join("\n", vm.problems()));
 
-        HBox top = new HBox(14, Forms.card("Perplexity and KL divergence", ppl), Forms.card("Throughput", tp));
+        HBox top = new HBox(14, Forms.card("Perplexity and KL divergence", ppl, kldNote), Forms.card("Throughput", tp));
         top.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
         HBox bottom = new HBox(14, Forms.card("Tasks", tasks), Forms.card("Calibration and run", cal));
         bottom.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));

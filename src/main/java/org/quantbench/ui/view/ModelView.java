@@ -6,6 +6,8 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -20,15 +22,16 @@ import javafx.scene.control.TextField;
 import org.quantbench.ui.viewmodel.Formats;
 import org.quantbench.ui.viewmodel.HubViewModel;
 import org.quantbench.workbench.hub.LocalModel;
+import org.quantbench.ui.viewmodel.MemoryViewModel;
 import org.quantbench.ui.viewmodel.ModelSummary;
 import org.quantbench.ui.viewmodel.ModelViewModel;
 import org.quantbench.ui.viewmodel.Page;
 
-/** The Model page: choose and open a checkpoint, see its facts. */
+/** The Model page: choose and open a checkpoint, see its facts and the memory it takes under each format. */
 final class ModelView {
     private final VBox root;
 
-    ModelView(ModelViewModel vm, HubViewModel hub) {
+    ModelView(ModelViewModel vm, HubViewModel hub, MemoryViewModel memory) {
         root = Forms.page(Page.MODEL.title(), Page.MODEL.summary());
 
         GridPane form = Forms.grid();
@@ -79,11 +82,27 @@ final class ModelView {
         facts.getColumns().add(value);
         facts.setPlaceholder(new Label("Open a model to see its architecture, parameters, types and size."));
         facts.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        VBox factsCard = Forms.card("Model facts", facts);
+        VBox factsCard = new VBox(8, facts);
+        factsCard.getStyleClass().add("card");
         VBox.setVgrow(facts, Priority.ALWAYS);
-        VBox.setVgrow(factsCard, Priority.ALWAYS);
+        factsCard.getStyleClass().add("tab-card");
 
-        VBox left = new VBox(14, Forms.card("Checkpoint", form, actions), factsCard);
+        Tab factsTab = new Tab("Model facts", factsCard);
+        factsTab.setId("facts-tab");
+        Tab memoryTab = new Tab("Memory calculator", MemoryPane.build(memory));
+        memoryTab.setId("memory-tab");
+        TabPane tabs = new TabPane(memoryTab, factsTab);
+        tabs.setId("model-tabs");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        // A model just opened: show its facts; the calculator is one click away and already follows it.
+        vm.summaryProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                tabs.getSelectionModel().select(factsTab);
+            }
+        });
+        VBox.setVgrow(tabs, Priority.ALWAYS);
+
+        VBox left = new VBox(14, Forms.card("Checkpoint", form, actions), tabs);
         HBox.setHgrow(left, Priority.ALWAYS);
         VBox right = new VBox(14, cache(hub), download(hub));
         right.setPrefWidth(420);

@@ -15,6 +15,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.quantbench.quant.IntWeightScheme;
 import org.quantbench.tensor.DType;
@@ -71,7 +72,14 @@ final class SchemesView {
         Label count = new Label();
         count.getStyleClass().add("muted");
         count.textProperty().bind(vm.selectedCountProperty().asString("%d schemes ticked (the base model is always measured)"));
-        VBox list = Forms.card("Checklist", table, count);
+        javafx.scene.control.CheckBox lmHead = new javafx.scene.control.CheckBox("quantize lm_head too");
+        lmHead.setId("quantize-lm-head");
+        lmHead.setMnemonicParsing(false);
+        lmHead.selectedProperty().bindBidirectional(vm.quantizeLmHeadProperty());
+        lmHead.setTooltip(Forms.tip("Quantize the output layer like the other linears (rows are named <scheme>+lm_head); by default it keeps its stored type"));
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        VBox list = Forms.card("Checklist", table, new HBox(count, gap, lmHead));
         VBox.setVgrow(table, Priority.ALWAYS);
         HBox.setHgrow(list, Priority.ALWAYS);
 

@@ -23,7 +23,9 @@ import org.quantbench.ui.viewmodel.ExportViewModel;
 import org.quantbench.ui.viewmodel.HubViewModel;
 import org.quantbench.ui.viewmodel.JobsViewModel;
 import org.quantbench.ui.viewmodel.MainViewModel;
+import org.quantbench.ui.viewmodel.MemoryViewModel;
 import org.quantbench.ui.viewmodel.ModelViewModel;
+import org.quantbench.ui.viewmodel.OpenedStore;
 import org.quantbench.ui.viewmodel.Page;
 import org.quantbench.ui.viewmodel.RunSetupViewModel;
 import org.quantbench.ui.viewmodel.SchemesViewModel;
@@ -49,11 +51,13 @@ public final class WorkbenchWindow {
     private final Stage stage;
     private final FxBackground background = new FxBackground();
     private final JobQueue queue = new JobQueue();
-    private final ResultStore store;
+    private final OpenedStore results;
+    private final FxDialogs dialogs;
     private final WorkbenchDirs dirs;
     private final MainViewModel main = new MainViewModel();
     private final ModelViewModel model;
     private final HubViewModel hub;
+    private final MemoryViewModel memory;
     private final SchemesViewModel schemes;
     private final EvaluationsViewModel evaluations = new EvaluationsViewModel();
     private final RunSetupViewModel setup;
@@ -65,12 +69,14 @@ public final class WorkbenchWindow {
     public WorkbenchWindow(Stage stage, WorkbenchDirs dirs, ModelLoading loading, Map<String, String> env) {
         this.stage = stage;
         this.dirs = dirs;
-        FxDialogs dialogs = new FxDialogs(() -> stage);
-        store = ResultStore.open(dirs.results());
+        dialogs = new FxDialogs(() -> stage);
+        results = OpenedStore.open(dirs.results());
+        ResultStore store = results.store();
         PathVariables paths = new PathVariables(Path.of("").toAbsolutePath(), PathVariables.defaultShared(),
                 () -> DemoModel.folder(dirs.demo()));
-        model = new ModelViewModel(background, dialogs);
+        model = new ModelViewModel(background, dialogs, paths);
         hub = new HubViewModel(model, background, dialogs, env);
+        memory = new MemoryViewModel(model);
         schemes = new SchemesViewModel(dialogs);
         setup = new RunSetupViewModel(model, schemes, evaluations, dialogs, paths);
         compare = new CompareViewModel(store, background, dialogs);
@@ -78,7 +84,7 @@ public final class WorkbenchWindow {
         export = new ExportViewModel(compare.tableProperty(), dialogs);
 
         Map<Page, Parent> pages = new EnumMap<>(Page.class);
-        pages.put(Page.MODEL, new ModelView(model, hub).root());
+        pages.put(Page.MODEL, new ModelView(model, hub, memory).root());
         pages.put(Page.SCHEMES, new SchemesView(schemes).root());
         pages.put(Page.EVALUATIONS, new EvaluationsView(evaluations).root());
         pages.put(Page.JOBS, new JobsView(jobs).root());
@@ -107,6 +113,7 @@ public final class WorkbenchWindow {
         });
         stage.setOnHidden(e -> close());
         compare.refresh();
+        results.problem().ifPresent(p -> main.statusProperty().set("Results history disabled: the database cannot be opened."));
     }
 
     /** The user's folders: {@code $QUANTBENCH_HOME} (or ~/.quantbench) and the default quantized-model cache. */
@@ -185,11 +192,14 @@ public final class WorkbenchWindow {
             Thread.currentThread().interrupt();
         }
         background.close();
-        store.close();
+        results.close();
     }
 
+    /** Shows the window, then (once it is up) why the results history is disabled, if it is. */
     public void show() {
         stage.show();
+        results.problem().ifPresent(p -> javafx.application.Platform.runLater(
+                () -> dialogs.error("Results history disabled", p)));
     }
 
     /** The app icon drawn from {@link Icon#APP} on the accent square, at {@code size} pixels. */
@@ -217,6 +227,8 @@ public final class WorkbenchWindow {
     public ModelViewModel model() { return model; }
 
     public HubViewModel hub() { return hub; }
+
+    public MemoryViewModel memory() { return memory; }
 
     public SchemesViewModel schemes() { return schemes; }
 

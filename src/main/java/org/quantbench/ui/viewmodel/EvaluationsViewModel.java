@@ -1,49 +1,84 @@
 package org.quantbench.ui.viewmodel;
 
 import javafx.beans.Observable;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.quantbench.workbench.config.KldSettings;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The Evaluations view: which metrics the run measures and with which settings (perplexity and KL divergence on
- * one text, multiple-choice tasks, throughput), plus the calibration data for GPTQ/AWQ-style schemes.
+ * one text, multiple-choice tasks, throughput), plus the calibration data for GPTQ/AWQ-style schemes. Every field of
+ * a run config's evaluations has a place here, so a loaded config is saved back unchanged.
  * {@link #problems()} lists every invalid field, updated as the user types.
  */
 public final class EvaluationsViewModel {
+    /** Whether each window starts with BOS: as the tokenizer says (add_bos_token), always or never. */
+    public enum Bos {
+        TOKENIZER("as the tokenizer says"), YES("yes"), NO("no");
+
+        private final String label;
+
+        Bos(String label) { this.label = label; }
+
+        /** The config's value: null leaves it to the tokenizer. */
+        public Boolean value() { return this == TOKENIZER ? null : this == YES; }
+
+        public static Bos of(Boolean value) { return value == null ? TOKENIZER : value ? YES : NO; }
+
+        @Override
+        public String toString() { return label; }
+    }
+
     private final BooleanProperty perplexity = new SimpleBooleanProperty(true);
     private final StringProperty textFile = new SimpleStringProperty("");
     private final IntField ctx = new IntField("context", "512", 2, 1 << 20, false);
-    private final IntField stride = new IntField("stride", "512", 1, 1 << 20, false);
-    private final BooleanProperty bos = new SimpleBooleanProperty(false);
+    private final IntField stride = new IntField("stride", "", 1, 1 << 20, true);
+    private final ObjectProperty<Bos> bos = new SimpleObjectProperty<>(Bos.TOKENIZER);
     private final IntField maxTokens = new IntField("max tokens", "", 2, Integer.MAX_VALUE, true);
     private final IntField maxWindows = new IntField("max windows", "", 1, Integer.MAX_VALUE, true);
+    private final IntField maxBytes = new IntField("max bytes", "", 1, Long.MAX_VALUE, true);
+    private final StringProperty split = new SimpleStringProperty("");
     private final BooleanProperty kld = new SimpleBooleanProperty(true);
+    private final ObjectProperty<KldSettings> kldOverrides = new SimpleObjectProperty<>();
+    private final StringBinding kldNote = Bindings.createStringBinding(() -> describe(kldOverrides.get()), kldOverrides);
 
     private final ObservableList<TaskChoice> tasks = FXCollections.observableArrayList(
             t -> new Observable[] {t.selected()});
+    private final StringProperty otherTasks = new SimpleStringProperty("");
     private final IntField taskLimit = new IntField("items per task", "", 1, Integer.MAX_VALUE, true);
-    private final BooleanProperty seededSample = new SimpleBooleanProperty(false);
+    private final IntField sampleSeed = new IntField("sample seed", "", 0, Long.MAX_VALUE, true);
+    private final IntField numFewshot = new IntField("few-shot examples", "", 0, 100, true);
+    private final IntField taskBatch = new IntField("items scored at once", "", 1, 4096, true);
     private final StringProperty dataDir = new SimpleStringProperty("");
+    private List<String> taskOrder = List.of();
 
     private final BooleanProperty throughput = new SimpleBooleanProperty(true);
     private final IntField promptTokens = new IntField("prompt tokens", "128", 1, 1 << 20, false);
     private final IntField genTokens = new IntField("generated tokens", "32", 1, 1 << 20, false);
-    private final IntField streams = new IntField("parallel streams", "4", 1, 256, false);
+    private final StringProperty streams = new SimpleStringProperty("1, 4");
     private final IntField repeats = new IntField("repeats", "3", 1, 100, false);
+    private final IntField warmup = new IntField("warm-up runs", "1", 0, 100, false);
 
     private final StringProperty calibrationFile = new SimpleStringProperty("");
     private final IntField calibrationSamples = new IntField("calibration samples", "32", 1, 100_000, false);
     private final IntField calibrationTokens = new IntField("calibration tokens per sample", "512", 8, 1 << 20, false);
+    private final IntField calibrationSeed = new IntField("calibration seed", "0", 0, Long.MAX_VALUE, false);
     private final IntField threads = new IntField("threads", "", 1, 1024, true);
-    private final IntField seed = new IntField("seed", "1234", 0, Integer.MAX_VALUE, false);
+    private final IntField seed = new IntField("seed", "1234", 0, Long.MAX_VALUE, false);
 
     private final ObservableList<String> problems = FXCollections.observableArrayList();
 
@@ -55,7 +90,8 @@ public final class EvaluationsViewModel {
                 new TaskChoice("mmlu", "MMLU: 57 subjects, 4 choices (0-shot)"),
                 new TaskChoice("hellaswag", "HellaSwag: sentence completion, 4 choices (needs its data file)"),
                 new TaskChoice("lambada", "LAMBADA: last-word prediction (needs its data file)"));
-        List<Observable> inputs = new ArrayList<>(List.of(perplexity, textFile, kld, tasks, throughput, calibrationFile));
+        List<Observable> inputs = new ArrayList<>(List.of(perplexity, textFile, kld, tasks, otherTasks, throughput,
+                streams, calibrationFile));
         for (IntField f : intFields()) {
             inputs.add(f.textProperty());
         }
@@ -64,8 +100,9 @@ public final class EvaluationsViewModel {
     }
 
     private List<IntField> intFields() {
-        return List.of(ctx, stride, maxTokens, maxWindows, taskLimit, promptTokens, genTokens, streams, repeats,
-                calibrationSamples, calibrationTokens, threads, seed);
+        return List.of(ctx, stride, maxTokens, maxWindows, maxBytes, taskLimit, sampleSeed, numFewshot, taskBatch,
+                promptTokens, genTokens, repeats, warmup, calibrationSamples, calibrationTokens, calibrationSeed,
+                threads, seed);
     }
 
     private void validate() {
@@ -76,26 +113,70 @@ public final class EvaluationsViewModel {
         if ((perplexity.get() || kld.get()) && textFile.get().isBlank()) {
             found.add("perplexity / KLD: choose a text file (e.g. WikiText-2 wiki.test.raw)");
         }
-        if (ctx.problem().isEmpty() && stride.problem().isEmpty()
+        if (ctx.problem().isEmpty() && stride.problem().isEmpty() && stride.value().isPresent()
                 && stride.value().getAsInt() > ctx.value().getAsInt()) {
             found.add("stride: " + stride.value().getAsInt() + " is larger than the context " + ctx.value().getAsInt()
                     + " (tokens would be skipped)");
         }
-        if (!perplexity.get() && !kld.get() && !throughput.get() && tasks.stream().noneMatch(TaskChoice::isSelected)) {
+        streamProblem().ifPresent(found::add);
+        if (!perplexity.get() && !kld.get() && !throughput.get() && selectedTasks().isEmpty()) {
             found.add("choose at least one metric");
         }
         problems.setAll(found);
     }
 
-    /** The names of the ticked tasks, in list order. */
-    public List<String> selectedTasks() {
-        return tasks.stream().filter(TaskChoice::isSelected).map(TaskChoice::name).toList();
+    private Optional<String> streamProblem() {
+        List<String> parts = streamParts();
+        if (parts.isEmpty()) {
+            return Optional.of("parallel streams: required, e.g. 1, 4");
+        }
+        for (String p : parts) {
+            try {
+                int n = Integer.parseInt(p);
+                if (n < 1 || n > 256) {
+                    return Optional.of("parallel streams: " + n + " is outside 1..256");
+                }
+            } catch (NumberFormatException e) {
+                return Optional.of("parallel streams: '" + p + "' is not a whole number");
+            }
+        }
+        return Optional.empty();
     }
 
-    /** Ticks exactly these task names; unknown ones are returned. */
+    private List<String> streamParts() {
+        String t = streams.get() == null ? "" : streams.get();
+        return Arrays.stream(t.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The stream counts of the throughput test, in the order typed (call only when there are no problems). */
+    public List<Integer> streamCounts() {
+        return streamParts().stream().map(Integer::parseInt).toList();
+    }
+
+    public void setStreamCounts(List<Integer> counts) {
+        streams.set(String.join(", ", counts.stream().map(String::valueOf).toList()));
+    }
+
+    /**
+     * The task names of the run: the ticked ones and those typed under "other tasks" ({@code mmlu_<subject>},
+     * {@code NAME=PATH}, {@code spec:PATH}), in the order {@link #selectTasks} was given, then in list order.
+     */
+    public List<String> selectedTasks() {
+        List<String> names = new ArrayList<>(tasks.stream().filter(TaskChoice::isSelected).map(TaskChoice::name).toList());
+        Arrays.stream((otherTasks.get() == null ? "" : otherTasks.get()).split(","))
+                .map(String::strip).filter(s -> !s.isEmpty() && !names.contains(s)).forEach(names::add);
+        List<String> order = taskOrder;
+        names.sort(Comparator.comparingInt(n -> order.contains(n) ? order.indexOf(n) : order.size()));
+        return names;
+    }
+
+    /** Ticks the listed names and puts the others under "other tasks", remembering the order; returns the others. */
     public List<String> selectTasks(List<String> names) {
+        taskOrder = List.copyOf(names);
         tasks.forEach(t -> t.selected().set(names.contains(t.name())));
-        return names.stream().filter(n -> tasks.stream().noneMatch(t -> t.name().equals(n))).toList();
+        List<String> other = names.stream().filter(n -> tasks.stream().noneMatch(t -> t.name().equals(n))).toList();
+        otherTasks.set(String.join(", ", other));
+        return other;
     }
 
     /** The first problem, for a one-line message. */
@@ -111,22 +192,68 @@ public final class EvaluationsViewModel {
 
     public IntField ctx() { return ctx; }
 
+    /** Blank: the context (windows do not overlap). */
     public IntField stride() { return stride; }
 
-    public BooleanProperty bosProperty() { return bos; }
+    public ObjectProperty<Bos> bosProperty() { return bos; }
 
     public IntField maxTokens() { return maxTokens; }
 
     public IntField maxWindows() { return maxWindows; }
 
+    /** Read only the first N bytes of the text; blank reads all. */
+    public IntField maxBytes() { return maxBytes; }
+
+    /** A line that separates documents (each scored alone), e.g. {@code <|endoftext|>}; blank keeps the text whole. */
+    public StringProperty splitProperty() { return split; }
+
     public BooleanProperty kldProperty() { return kld; }
+
+    /**
+     * KLD settings of a loaded config that differ from the perplexity ones (e.g. fewer windows); they are kept while
+     * perplexity is measured too, and saved back. Null: KLD uses exactly the perplexity settings.
+     */
+    public ObjectProperty<KldSettings> kldOverridesProperty() { return kldOverrides; }
+
+    /** What {@link #kldOverridesProperty()} keeps, in words, or blank. */
+    public StringBinding kldNoteProperty() { return kldNote; }
+
+    private static String describe(KldSettings k) {
+        if (k == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        java.util.function.BiConsumer<String, Object> add = (n, v) -> {
+            if (v != null) {
+                parts.add(n + " " + v);
+            }
+        };
+        add.accept("text", k.text());
+        add.accept("ctx", k.ctx());
+        add.accept("stride", k.stride());
+        add.accept("bos", k.bos());
+        add.accept("maxTokens", k.maxTokens());
+        add.accept("maxWindows", k.maxWindows());
+        add.accept("maxBytes", k.maxBytes());
+        add.accept("split", k.split());
+        return "KLD keeps the loaded config's own " + String.join(", ", parts) + " (the rest as perplexity).";
+    }
 
     public ObservableList<TaskChoice> tasks() { return tasks; }
 
+    /** Comma-separated task names beyond the checkboxes. */
+    public StringProperty otherTasksProperty() { return otherTasks; }
+
     public IntField taskLimit() { return taskLimit; }
 
-    /** Draw the limited items as a seeded sample instead of the first ones. */
-    public BooleanProperty seededSampleProperty() { return seededSample; }
+    /** Draw the limited items at random with this seed; blank takes the first ones. */
+    public IntField sampleSeed() { return sampleSeed; }
+
+    /** Blank: 0-shot. */
+    public IntField numFewshot() { return numFewshot; }
+
+    /** Items scored concurrently; blank: 1 (scores do not depend on it). */
+    public IntField taskBatch() { return taskBatch; }
 
     public StringProperty dataDirProperty() { return dataDir; }
 
@@ -136,15 +263,20 @@ public final class EvaluationsViewModel {
 
     public IntField genTokens() { return genTokens; }
 
-    public IntField streams() { return streams; }
+    /** Stream counts of the throughput test, e.g. "1, 4". */
+    public StringProperty streamsProperty() { return streams; }
 
     public IntField repeats() { return repeats; }
+
+    public IntField warmup() { return warmup; }
 
     public StringProperty calibrationFileProperty() { return calibrationFile; }
 
     public IntField calibrationSamples() { return calibrationSamples; }
 
     public IntField calibrationTokens() { return calibrationTokens; }
+
+    public IntField calibrationSeed() { return calibrationSeed; }
 
     public IntField threads() { return threads; }
 

@@ -5,16 +5,20 @@ import javafx.beans.property.StringProperty;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
-/** A whole-number text field with its own range check; blank means "not set" when the field is optional. */
+/**
+ * A whole-number text field with its own range check; blank means "not set" when the field is optional. Ranges up to
+ * {@code long} (byte counts, seeds) read through {@link #longValue()}.
+ */
 public final class IntField {
     private final String label;
-    private final int min;
-    private final int max;
+    private final long min;
+    private final long max;
     private final boolean optional;
     private final StringProperty text;
 
-    public IntField(String label, String initial, int min, int max, boolean optional) {
+    public IntField(String label, String initial, long min, long max, boolean optional) {
         this.label = label;
         this.min = min;
         this.max = max;
@@ -49,7 +53,17 @@ public final class IntField {
         return t.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(t));
     }
 
+    /** The value of a field whose range goes beyond {@code int}, or empty when blank. */
+    public OptionalLong longValue() {
+        String t = text.get() == null ? "" : text.get().strip();
+        return t.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(t));
+    }
+
     public void set(Integer value) {
+        text.set(value == null ? "" : value.toString());
+    }
+
+    public void setLong(Long value) {
         text.set(value == null ? "" : value.toString());
     }
 }

@@ -35,9 +35,14 @@ public record ModelSummary(Path source, String format, ModelConfig config, long 
 
     /** Label and value pairs in display order. */
     public List<Fact> facts() {
+        return facts(source.toString());
+    }
+
+    /** The facts with the file named as the user gave it, e.g. {@code ${DEMO}/stories260K.bin}. */
+    public List<Fact> facts(String file) {
         ModelConfig c = config;
         return List.of(
-                new Fact("File", source.toString()),
+                new Fact("File", file),
                 new Fact("Format", format),
                 new Fact("Architecture", c.architecture()),
                 new Fact("Parameters", Formats.count(parameters) + " (" + String.format("%,d", parameters) + ")"),

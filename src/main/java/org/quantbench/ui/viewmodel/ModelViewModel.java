@@ -10,6 +10,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.CheckpointLoader;
+import org.quantbench.workbench.config.PathVariables;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +30,20 @@ public final class ModelViewModel {
     private final ObservableList<ModelSummary.Fact> facts = FXCollections.observableArrayList();
     private final StringProperty status = new SimpleStringProperty("No model open.");
 
-    public ModelViewModel(Background background, Dialogs dialogs) {
+    private final PathVariables paths;
+
+    /** {@code paths} resolves what the user types or a config names, e.g. {@code ${DEMO}/stories260K.bin}. */
+    public ModelViewModel(Background background, Dialogs dialogs, PathVariables paths) {
         this.background = background;
         this.dialogs = dialogs;
+        this.paths = paths;
+    }
+
+    /** Paths from the working directory; {@code ${QUANTBENCH_SHARED}} works, {@code ${DEMO}} does not. */
+    public ModelViewModel(Background background, Dialogs dialogs) {
+        this(background, dialogs, new PathVariables(Path.of(""), PathVariables.defaultShared(), () -> {
+            throw new IllegalArgumentException("${DEMO} is not set up here");
+        }));
     }
 
     /** Opens the model at {@link #modelPathProperty()} (with the tokenizer, if one is named) and shows its facts. */
@@ -41,9 +53,16 @@ public final class ModelViewModel {
             dialogs.error("No model", "Choose a HF folder, a .gguf file or a llama2.c .bin first.");
             return;
         }
-        Path model = Path.of(text);
         String tok = tokenizerPath.get() == null ? "" : tokenizerPath.get().strip();
-        Path tokenizer = tok.isEmpty() ? null : Path.of(tok);
+        Path model;
+        Path tokenizer;
+        try {
+            model = paths.resolve(text);
+            tokenizer = tok.isEmpty() ? null : paths.resolve(tok);
+        } catch (RuntimeException e) {
+            dialogs.error("Cannot open model", reason(e));
+            return;
+        }
         busy.set(true);
         status.set("Opening " + model.getFileName() + "...");
         background.submit(() -> {
@@ -53,7 +72,7 @@ public final class ModelViewModel {
         }, opened -> {
             busy.set(false);
             summary.set(opened);
-            facts.setAll(opened.facts());
+            facts.setAll(opened.facts(text));
             if (label.get() == null || label.get().isBlank()) {
                 label.set(defaultLabel(opened.source()));
             }

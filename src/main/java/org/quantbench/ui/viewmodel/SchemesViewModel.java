@@ -2,7 +2,9 @@ package org.quantbench.ui.viewmodel;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.IntegerBinding;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -14,6 +16,9 @@ import org.quantbench.quant.SchemeNames;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -36,7 +41,12 @@ public final class SchemesViewModel {
     private final StringProperty sweepGroup = new SimpleStringProperty("128");
     private final IntegerBinding selectedCount = Bindings.createIntegerBinding(
             () -> (int) rows.stream().filter(SchemeRow::isSelected).count(), rows);
+    private final BooleanProperty quantizeLmHead = new SimpleBooleanProperty();
     private final Dialogs dialogs;
+    /** The names of the last selectOnly, in its order: a loaded config's schemes are saved back in their order. */
+    private List<String> order = List.of();
+    /** Canonical name -> the spelling of the last selectOnly ("W8A16-RTN" stays so, not "W8A16-RTN-ch-sym"). */
+    private Map<String, String> spelling = Map.of();
 
     public SchemesViewModel(Dialogs dialogs) {
         this.dialogs = dialogs;
@@ -94,6 +104,13 @@ public final class SchemesViewModel {
      */
     public List<String> selectOnly(Collection<String> names) {
         List<Scheme> schemes = names.stream().map(SchemeNames::parse).toList();
+        order = schemes.stream().map(Scheme::name).toList();
+        Map<String, String> given = new HashMap<>();
+        int i = 0;
+        for (String n : names) {
+            given.putIfAbsent(order.get(i++), n.strip());
+        }
+        spelling = given;
         rows.forEach(r -> r.selectedProperty().set(false));
         List<String> refused = new ArrayList<>();
         for (Scheme s : schemes) {
@@ -118,10 +135,28 @@ public final class SchemesViewModel {
         return row;
     }
 
-    /** The ticked schemes' names, in list order. */
+    /** The ticked schemes' names: those of the last {@link #selectOnly} in its order, then the others in list order. */
     public List<String> selectedNames() {
-        return rows.stream().filter(SchemeRow::isSelected).map(SchemeRow::name).toList();
+        List<String> kept = order;
+        return rows.stream().filter(SchemeRow::isSelected).map(SchemeRow::name)
+                .sorted(Comparator.comparingInt(n -> kept.contains(n) ? kept.indexOf(n) : kept.size())).toList();
     }
+
+    /**
+     * The schemes a saved config lists: the ticked ones plus those of the last {@link #selectOnly} that the engine
+     * cannot run yet (they stay unticked but are not dropped from the file), in the order of {@link #selectedNames}
+     * and spelled as the config had them.
+     */
+    public List<String> namesToSave() {
+        List<String> kept = order;
+        Map<String, String> spelled = spelling;
+        return rows.stream().filter(r -> r.isSelected() || !r.available() && kept.contains(r.name())).map(SchemeRow::name)
+                .sorted(Comparator.comparingInt(n -> kept.contains(n) ? kept.indexOf(n) : kept.size()))
+                .map(n -> spelled.getOrDefault(n, n)).toList();
+    }
+
+    /** Quantize lm_head like the other linears (rows are then named {@code <scheme>+lm_head}). */
+    public BooleanProperty quantizeLmHeadProperty() { return quantizeLmHead; }
 
     public ObservableList<SchemeRow> rows() { return rows; }
 

@@ -51,7 +51,8 @@ public final class ResultStore implements AutoCloseable {
             store.createSchema();
             return store;
         } catch (SQLException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("locked")
+            // 90020 is H2's "database may be already in use": another process holds the file lock.
+            String why = e.getErrorCode() == 90020 || e.getMessage() != null && e.getMessage().contains("locked")
                     ? "it is in use by another QuantBench process" : e.getMessage();
             throw new IllegalStateException("cannot open the results database in " + dir + ": " + why, e);
         } catch (java.io.IOException e) {

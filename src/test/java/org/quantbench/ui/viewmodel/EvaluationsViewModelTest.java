@@ -23,11 +23,14 @@ class EvaluationsViewModelTest {
         vm.textFileProperty().set("t.txt");
         vm.ctx().textProperty().set("abc");
         vm.repeats().textProperty().set("0");
-        vm.streams().textProperty().set("");
+        vm.streamsProperty().set("");
         assertThat(vm.problems()).containsExactly("context: 'abc' is not a whole number",
-                "parallel streams: required", "repeats: 0 is outside 1..100");
+                "repeats: 0 is outside 1..100", "parallel streams: required, e.g. 1, 4");
         vm.ctx().textProperty().set("256");
+        vm.stride().textProperty().set("512");
         assertThat(vm.problems()).contains("stride: 512 is larger than the context 256 (tokens would be skipped)");
+        vm.streamsProperty().set("1, x");
+        assertThat(vm.problems()).contains("parallel streams: 'x' is not a whole number");
         assertThat(vm.firstProblem()).isPresent();
     }
 
@@ -42,9 +45,26 @@ class EvaluationsViewModelTest {
     }
 
     @Test
-    void tasksAreTickedByNameAndUnknownNamesReturned() {
-        List<String> unknown = vm.selectTasks(List.of("piqa", "arc_easy", "squad"));
-        assertThat(vm.selectedTasks()).containsExactly("arc_easy", "piqa");
-        assertThat(unknown).containsExactly("squad");
+    void tasksKeepTheGivenOrderAndOtherNamesGoToTheirOwnField() {
+        List<String> other = vm.selectTasks(List.of("piqa", "mmlu_anatomy", "arc_easy", "mine=data/mine.jsonl"));
+        assertThat(other).containsExactly("mmlu_anatomy", "mine=data/mine.jsonl");
+        assertThat(vm.otherTasksProperty().get()).isEqualTo("mmlu_anatomy, mine=data/mine.jsonl");
+        assertThat(vm.selectedTasks()).containsExactly("piqa", "mmlu_anatomy", "arc_easy", "mine=data/mine.jsonl");
+        vm.tasks().get(1).selected().set(true);
+        vm.otherTasksProperty().set("mmlu_anatomy, spec:t.json");
+        assertThat(vm.selectedTasks()).containsExactly("piqa", "mmlu_anatomy", "arc_easy", "arc_challenge", "spec:t.json");
+    }
+
+    @Test
+    void streamsAreAListAndSeedsTakeLongs() {
+        vm.textFileProperty().set("t.txt");
+        vm.streamsProperty().set("1, 2 8");
+        assertThat(vm.streamCounts()).containsExactly(1, 2, 8);
+        vm.setStreamCounts(List.of(1, 4));
+        assertThat(vm.streamsProperty().get()).isEqualTo("1, 4");
+        vm.sampleSeed().setLong(9_000_000_000L);
+        vm.seed().textProperty().set("-1");
+        assertThat(vm.problems()).containsExactly("seed: -1 is outside 0..9223372036854775807");
+        assertThat(vm.sampleSeed().longValue()).hasValue(9_000_000_000L);
     }
 }

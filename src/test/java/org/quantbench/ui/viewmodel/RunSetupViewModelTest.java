@@ -1,15 +1,22 @@
 package org.quantbench.ui.viewmodel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantbench.testing.SharedData;
 import org.quantbench.workbench.config.PathVariables;
 import org.quantbench.workbench.config.RunConfig;
+import org.quantbench.workbench.config.RunConfigFile;
+import org.quantbench.workbench.demo.DemoModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,11 +29,100 @@ class RunSetupViewModelTest {
     private record Views(ModelViewModel model, SchemesViewModel schemes, EvaluationsViewModel evals, RunSetupViewModel setup) {}
 
     private Views views() {
-        ModelViewModel model = new ModelViewModel(new InlineBackground(), dialogs);
+        return views(new PathVariables(dir, SharedData.root(), () -> dir));
+    }
+
+    private Views views(PathVariables paths) {
+        ModelViewModel model = new ModelViewModel(new InlineBackground(), dialogs, paths);
         SchemesViewModel schemes = new SchemesViewModel(dialogs);
         EvaluationsViewModel evals = new EvaluationsViewModel();
-        PathVariables paths = new PathVariables(dir, SharedData.root(), () -> dir);
         return new Views(model, schemes, evals, new RunSetupViewModel(model, schemes, evals, dialogs, paths));
+    }
+
+    static Stream<Path> sampleConfigs() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("sample-configs"))) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    /**
+     * Each sample config, loaded into the views and saved again, reads back equal, field by field. The files its
+     * paths name are made in a temporary folder (${QUANTBENCH_SHARED} and ${DEMO} point there), so it needs no
+     * ../shared.
+     */
+    @ParameterizedTest
+    @MethodSource("sampleConfigs")
+    void everySampleConfigIsSavedBackUnchanged(Path sample) throws IOException {
+        Path shared = dir.resolve("shared");
+        Path demo = dir.resolve("demo");
+        PathVariables paths = new PathVariables(dir, shared, () -> demo);
+        Path file = Files.copy(sample, dir.resolve(sample.getFileName()));
+        JsonNode model = new ObjectMapper().readTree(file.toFile()).get("model");
+        for (String field : List.of("path", "tokenizer")) {
+            if (model.has(field)) {
+                Path p = paths.resolve(model.get(field).asText());
+                Files.createDirectories(p.getParent());
+                Files.write(p, new byte[1]);
+            }
+        }
+        Views v = views(paths);
+        RunConfig loaded = v.setup.load(file).orElseThrow(() -> new AssertionError(dialogs.errors));
+        assertThat(dialogs.errors).allMatch(e -> e.startsWith("Some schemes cannot run yet"));
+
+        Path saved = dir.resolve("saved.json");
+        assertThat(v.setup.save(saved)).as("%s", dialogs.errors).isTrue();
+        RunConfig reread = RunConfigFile.read(saved, paths);
+        assertThat(reread).isEqualTo(loaded);
+        assertThat(Files.readString(saved)).contains(model.get("path").asText().replace("\\", ""));
+    }
+
+    @Test
+    void theDemoButtonSetsUpExactlyTheDemoSampleConfig() throws IOException {
+        Path demo = DemoModel.folder(dir.resolve("demo"));
+        PathVariables paths = new PathVariables(dir, SharedData.root(), () -> demo);
+        Views v = views(paths);
+        RunConfig sample = RunConfigFile.read(Path.of("sample-configs", "demo-stories260k.json"), paths);
+
+        assertThat(v.setup.useDemo(demo)).contains(sample);
+        assertThat(dialogs.errors).isEmpty();
+        assertThat(v.setup.toConfigFor(demo)).isEqualTo(sample);
+        assertThat(v.setup.toConfig().evaluations().perplexity().split()).isEqualTo("<|endoftext|>");
+        assertThat(v.model.modelPathProperty().get()).isEqualTo("${DEMO}/stories260K.bin");
+        assertThat(v.model.summaryProperty().get()).isNotNull();
+        assertThat(v.model.facts().getFirst().value()).isEqualTo("${DEMO}/stories260K.bin");
+        assertThat(v.setup.profileNames()).containsExactlyInAnyOrder("quick", "full", "ci");
+    }
+
+    @Test
+    void theShippedDemoConfigIsTheSampleConfig() throws IOException {
+        try (var in = RunSetupViewModel.class.getResourceAsStream("/org/quantbench/ui/" + RunSetupViewModel.DEMO_CONFIG)) {
+            assertThat(in).isNotNull();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(Files.readString(Path.of("sample-configs", "demo-stories260k.json")));
+        }
+    }
+
+    @Test
+    void kldWithItsOwnSettingsAndLmHeadAreKept() throws IOException {
+        Files.write(dir.resolve("model.bin"), new byte[16]);
+        Path file = Files.writeString(dir.resolve("kld.json"), """
+                {"name": "k", "model": {"path": "model.bin"}, "quantizeLmHead": true, "schemes": ["Q8_0"],
+                 "evaluations": {"perplexity": {"text": "a.txt", "maxBytes": 5000000000},
+                                 "kld": {"maxWindows": 3}, "tasks": {"names": ["piqa"], "numFewshot": 5, "batch": 4}}}
+                """);
+        Views v = views();
+        RunConfig loaded = v.setup.load(file).orElseThrow();
+        assertThat(v.evals.kldNoteProperty().get()).contains("maxWindows 3");
+        assertThat(v.schemes.quantizeLmHeadProperty().get()).isTrue();
+        assertThat(v.setup.save(dir.resolve("again.json"))).isTrue();
+        assertThat(RunConfigFile.read(dir.resolve("again.json"), new PathVariables(dir, dir, () -> dir))).isEqualTo(loaded);
+
+        // KLD alone on its own text: the view's text settings are the KLD ones.
+        v.evals.perplexityProperty().set(false);
+        v.evals.kldOverridesProperty().set(null);
+        RunConfig kldOnly = v.setup.toConfig();
+        assertThat(kldOnly.evaluations().kld().text()).isEqualTo(dir.resolve("a.txt").toString());
+        assertThat(kldOnly.evaluations().kld().maxBytes()).isEqualTo(5_000_000_000L);
     }
 
     private Views filled() throws IOException {
@@ -41,7 +137,7 @@ class RunSetupViewModelTest {
         v.evals.maxWindows().textProperty().set("4");
         v.evals.selectTasks(List.of("arc_easy", "piqa"));
         v.evals.taskLimit().textProperty().set("50");
-        v.evals.streams().textProperty().set("2");
+        v.evals.streamsProperty().set("1, 2");
         v.evals.threads().textProperty().set("2");
         v.setup.nameProperty().set("ui round trip");
         return v;
