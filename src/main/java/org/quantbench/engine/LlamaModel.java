@@ -37,7 +37,7 @@ public final class LlamaModel {
         Layer[] layers = new Layer[c.nLayers()];
         for (int l = 0; l < c.nLayers(); l++) {
             layers[l] = new Layer(
-                    vector(checkpoint, TensorNames.attnNorm(l), c.dim()),
+                    norm(checkpoint, factory, TensorNames.attnNorm(l), c.dim()),
                     linear(checkpoint, factory, TensorNames.attnQ(l)),
                     linear(checkpoint, factory, TensorNames.attnK(l)),
                     linear(checkpoint, factory, TensorNames.attnV(l)),
@@ -45,7 +45,7 @@ public final class LlamaModel {
                     c.qkvBias() ? vector(checkpoint, TensorNames.attnQBias(l), c.qDim()) : null,
                     c.qkvBias() ? vector(checkpoint, TensorNames.attnKBias(l), c.kvDim()) : null,
                     c.qkvBias() ? vector(checkpoint, TensorNames.attnVBias(l), c.kvDim()) : null,
-                    vector(checkpoint, TensorNames.ffnNorm(l), c.dim()),
+                    norm(checkpoint, factory, TensorNames.ffnNorm(l), c.dim()),
                     linear(checkpoint, factory, TensorNames.ffnGate(l)),
                     linear(checkpoint, factory, TensorNames.ffnUp(l)),
                     linear(checkpoint, factory, TensorNames.ffnDown(l)));
@@ -54,7 +54,7 @@ public final class LlamaModel {
         Linear output = c.tiedEmbeddings()
                 ? factory.create(TensorNames.OUTPUT, embedding)
                 : linear(checkpoint, factory, TensorNames.OUTPUT);
-        return new LlamaModel(c, embedding, layers, vector(checkpoint, TensorNames.OUTPUT_NORM, c.dim()), output);
+        return new LlamaModel(c, embedding, layers, norm(checkpoint, factory, TensorNames.OUTPUT_NORM, c.dim()), output);
     }
 
     private static Linear linear(Checkpoint checkpoint, LinearFactory factory, String name) {
@@ -62,11 +62,19 @@ public final class LlamaModel {
     }
 
     private static float[] vector(Checkpoint checkpoint, String name, int length) {
+        return norm(checkpoint, LinearFactory.STORED, name, length);
+    }
+
+    private static float[] norm(Checkpoint checkpoint, LinearFactory factory, String name, int length) {
         WeightTensor t = checkpoint.tensor(name);
         if (t.elements() != length) {
             throw new IllegalArgumentException(name + " has " + t.elements() + " elements, expected " + length);
         }
-        return t.toFloatArray();
+        float[] v = factory.norm(name, t);
+        if (v.length != length) {
+            throw new IllegalArgumentException(name + " override has " + v.length + " elements, expected " + length);
+        }
+        return v;
     }
 
     public ModelConfig config() { return config; }

@@ -1,0 +1,425 @@
+package org.quantbench.quant.calib;
+
+import org.quantbench.engine.LayerSteps;
+import org.quantbench.engine.Linear;
+import org.quantbench.model.Checkpoint;
+import org.quantbench.model.ModelConfig;
+import org.quantbench.model.TensorNames;
+import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.quant.ggml.GgmlLinearFactory;
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.WeightTensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The streaming layer-by-layer calibration pipeline. The calibration batch (N samples of L tokens) is embedded,
+ * then for each decoder layer in order: the layer's inputs are captured as a {@link LayerQuantizer} asks for them
+ * ({@link LayerContext#inputs}), the algorithm quantizes the layer, and the layer as quantized (norm overrides
+ * included) runs the batch to produce the next layer's inputs ({@link InputSource#QUANTIZED}, the default), or the
+ * float layer does ({@link InputSource#FLOAT}). Memory: one layer's weights (mapped) and the activations of the
+ * batch at a few points of one layer, on the heap or spilled to temporary files above a budget.
+ * <p>
+ * The activations kept inside a layer, each {@code N x L x width}: the layer input {@code x}, {@code attn_in =
+ * rmsnorm(x)}, {@code attn_out} (attention before o), {@code resid = x + o(attn_out)}, {@code ffn_in =
+ * rmsnorm(resid)}, {@code ffn_mid = silu(gate) * up}, and the output {@code resid + down(ffn_mid)}. Each is
+ * recomputed only when a linear or norm it depends on changed since it was computed.
+ */
+public final class CalibrationPipeline {
+
+    /** Where each layer's inputs come from. */
+    public enum InputSource {
+        /** The already-quantized previous layers ("true sequential"; GPTQ's and AWQ's default). */
+        QUANTIZED,
+        /** The float model, every layer calibrated on the activations it sees unquantized. */
+        FLOAT
+    }
+
+    /**
+     * @param memoryBudgetBytes heap bytes the captured activations of one layer may take before they spill
+     * @param spillDir          folder for spilled activations (temporary files, deleted as soon as used)
+     */
+    public record Options(InputSource inputSource, long memoryBudgetBytes, Path spillDir) {
+        public static Options defaults() {
+            return new Options(InputSource.QUANTIZED, Runtime.getRuntime().maxMemory() / 4,
+                    Path.of(System.getProperty("java.io.tmpdir")));
+        }
+    }
+
+    /** Per-layer progress: the algorithm's loss and the layer's wall time; free-form lines from inside a layer. */
+    public interface Progress {
+        void layerDone(int layer, int layers, double loss, double seconds);
+
+        default void message(String line) {}
+    }
+
+    /**
+     * The quantized linears by canonical name (layer order), the replacement norm vectors by canonical name (only
+     * those an algorithm replaced), each layer's loss, and whether activations were spilled to disk.
+     */
+    public record Result(Map<String, QuantizedLinear> linears, Map<String, float[]> norms, double[] layerLosses,
+                         boolean spilled) {
+    }
+
+    private CalibrationPipeline() {}
+
+    public static Result run(Checkpoint checkpoint, CalibrationData data, LayerQuantizer algorithm, Options options,
+                             ComputePool pool, Progress progress) {
+        ModelConfig c = checkpoint.config();
+        int n = data.sampleCount();
+        int len = data.tokens();
+        if (len > c.maxSeqLen()) {
+            throw new IllegalArgumentException("calibration samples of " + len + " tokens exceed the model's context of "
+                    + c.maxSeqLen());
+        }
+        long bytesPerLayer = 4L * n * len * (4L * c.dim() + c.qDim() + c.hiddenDim());
+        ActivationStore store = new ActivationStore(bytesPerLayer, options.memoryBudgetBytes(), options.spillDir());
+        if (store.spills()) {
+            progress.message(String.format("activations of one layer take %.1f MiB, over the %.1f MiB budget: spilling to %s",
+                    bytesPerLayer / 1048576.0, options.memoryBudgetBytes() / 1048576.0, options.spillDir()));
+        }
+        LayerSteps steps = new LayerSteps(c, len, pool);
+        ActivationStore.Buffer x = embed(checkpoint, data, store);
+        Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
+        Map<String, float[]> norms = new LinkedHashMap<>();
+        double[] losses = new double[c.nLayers()];
+        try {
+            for (int l = 0; l < c.nLayers(); l++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("calibration cancelled before layer " + l);
+                }
+                long start = System.nanoTime();
+                LayerRun run = new LayerRun(checkpoint, l, x, store, steps, pool, data.seed(), options.inputSource(), progress);
+                try {
+                    LayerResult result;
+                    try {
+                        result = algorithm.quantize(run);
+                    } catch (IllegalArgumentException | ArithmeticException e) {
+                        throw new LayerQuantizationException("layer " + l + ": " + e.getMessage(), e);
+                    }
+                    ActivationStore.Buffer next = run.finish(result);
+                    x.close();
+                    x = next;
+                    for (LinearRole role : LinearRole.values()) {
+                        linears.put(role.tensorName(l), result.linears().get(role));
+                    }
+                    if (result.attnNorm() != null) {
+                        norms.put(TensorNames.attnNorm(l), result.attnNorm().clone());
+                    }
+                    if (result.ffnNorm() != null) {
+                        norms.put(TensorNames.ffnNorm(l), result.ffnNorm().clone());
+                    }
+                    losses[l] = result.loss();
+                } finally {
+                    run.close();
+                }
+                progress.layerDone(l, c.nLayers(), losses[l], (System.nanoTime() - start) / 1e9);
+            }
+        } finally {
+            x.close();
+        }
+        return new Result(linears, norms, losses, store.spills());
+    }
+
+    private static ActivationStore.Buffer embed(Checkpoint checkpoint, CalibrationData data, ActivationStore store) {
+        ModelConfig c = checkpoint.config();
+        WeightTensor embedding = checkpoint.tensor(TensorNames.TOKEN_EMBD);
+        ActivationStore.Buffer x = store.create(data.sampleCount(), data.tokens(), c.dim());
+        float[] rows = new float[data.tokens() * c.dim()];
+        for (int s = 0; s < data.sampleCount(); s++) {
+            int[] ids = data.samples()[s];
+            for (int t = 0; t < ids.length; t++) {
+                if (ids[t] < 0 || ids[t] >= embedding.rows()) {
+                    x.close();
+                    throw new IllegalArgumentException("calibration token id " + ids[t] + " outside the vocabulary of "
+                            + embedding.rows());
+                }
+                embedding.readRow(ids[t], rows, t * c.dim());
+            }
+            x.write(s, rows, 0);
+        }
+        return x;
+    }
+
+    /** The points of a layer where activations are kept, in data-flow order. */
+    private enum Stage {
+        ATTN_IN(1), ATTN_OUT(4), RESID(5), FFN_IN(6), FFN_MID(8), OUT(9);
+
+        /** How many of the layer's parts (attn_norm, q, k, v, o, ffn_norm, gate, up, down) it depends on. */
+        final int dependsOn;
+
+        Stage(int dependsOn) {
+            this.dependsOn = dependsOn;
+        }
+    }
+
+    private static final int PARTS = 9;
+    private static final int ATTN_NORM = 0;
+    private static final int FFN_NORM = 5;
+
+    /** The part index of a linear role: its place in attn_norm, q, k, v, o, ffn_norm, gate, up, down. */
+    private static int part(LinearRole role) {
+        return role.ordinal() < LinearRole.GATE.ordinal() ? role.ordinal() + 1 : role.ordinal() + 2;
+    }
+
+    /** One layer being calibrated: the algorithm's {@link LayerContext} and the stage buffers behind it. */
+    private static final class LayerRun implements LayerContext, AutoCloseable {
+        private final Checkpoint checkpoint;
+        private final ModelConfig c;
+        private final int layer;
+        private final ActivationStore.Buffer x;
+        private final ActivationStore store;
+        private final LayerSteps steps;
+        private final ComputePool pool;
+        private final long seed;
+        private final InputSource source;
+        private final Progress progress;
+        private final float[] qBias;
+        private final float[] kBias;
+        private final float[] vBias;
+        /** The parts the stages are computed with now: float[] norms and Linears. */
+        private final Object[] current = new Object[PARTS];
+        private final Object[] floatParts = new Object[PARTS];
+        private final Map<Stage, ActivationStore.Buffer> buffers = new EnumMap<>(Stage.class);
+        private final Map<Stage, Object[]> computedWith = new EnumMap<>(Stage.class);
+        private final Map<LinearRole, QuantizedLinear> committed = new EnumMap<>(LinearRole.class);
+
+        LayerRun(Checkpoint checkpoint, int layer, ActivationStore.Buffer x, ActivationStore store, LayerSteps steps,
+                 ComputePool pool, long seed, InputSource source, Progress progress) {
+            this.checkpoint = checkpoint;
+            this.c = checkpoint.config();
+            this.layer = layer;
+            this.x = x;
+            this.store = store;
+            this.steps = steps;
+            this.pool = pool;
+            this.seed = seed;
+            this.source = source;
+            this.progress = progress;
+            GgmlLinearFactory factory = new GgmlLinearFactory();
+            floatParts[ATTN_NORM] = attnNorm();
+            floatParts[FFN_NORM] = ffnNorm();
+            for (LinearRole role : LinearRole.values()) {
+                floatParts[part(role)] = factory.create(role.tensorName(layer), weight(role));
+            }
+            System.arraycopy(floatParts, 0, current, 0, PARTS);
+            this.qBias = c.qkvBias() ? checkpoint.tensor(TensorNames.attnQBias(layer)).toFloatArray() : null;
+            this.kBias = c.qkvBias() ? checkpoint.tensor(TensorNames.attnKBias(layer)).toFloatArray() : null;
+            this.vBias = c.qkvBias() ? checkpoint.tensor(TensorNames.attnVBias(layer)).toFloatArray() : null;
+        }
+
+        @Override public int layer() { return layer; }
+
+        @Override public ModelConfig config() { return c; }
+
+        @Override
+        public WeightTensor weight(LinearRole role) {
+            return checkpoint.tensor(role.tensorName(layer));
+        }
+
+        @Override
+        public float[] weightRows(LinearRole role) {
+            return weight(role).toFloatArray();
+        }
+
+        @Override
+        public float[] attnNorm() {
+            return checkpoint.tensor(TensorNames.attnNorm(layer)).toFloatArray();
+        }
+
+        @Override
+        public float[] ffnNorm() {
+            return checkpoint.tensor(TensorNames.ffnNorm(layer)).toFloatArray();
+        }
+
+        @Override
+        public Activations inputs(InputGroup group) {
+            return stage(switch (group) {
+                case ATTN_IN -> Stage.ATTN_IN;
+                case ATTN_OUT -> Stage.ATTN_OUT;
+                case FFN_IN -> Stage.FFN_IN;
+                case FFN_MID -> Stage.FFN_MID;
+            });
+        }
+
+        @Override
+        public void commit(LinearRole role, QuantizedLinear linear) {
+            checkShape(role, linear);
+            committed.put(role, linear);
+            if (source == InputSource.QUANTIZED) {
+                current[part(role)] = linear;
+            }
+        }
+
+        @Override public ComputePool pool() { return pool; }
+
+        @Override public long seed() { return seed; }
+
+        @Override
+        public void report(String message) {
+            progress.message("layer " + layer + ": " + message);
+        }
+
+        private void checkShape(LinearRole role, QuantizedLinear q) {
+            WeightTensor w = weight(role);
+            if (q.outFeatures() != w.rows() || q.inFeatures() != w.cols()) {
+                throw new IllegalArgumentException(role.tensorName(layer) + ": the algorithm returned a " + q.outFeatures()
+                        + " x " + q.inFeatures() + " linear for a " + w.rows() + " x " + w.cols() + " weight");
+            }
+        }
+
+        /** Runs the layer as the algorithm returned it (or the float layer) and hands over its output. */
+        ActivationStore.Buffer finish(LayerResult result) {
+            if (source == InputSource.QUANTIZED) {
+                for (LinearRole role : LinearRole.values()) {
+                    QuantizedLinear q = result.linears().get(role);
+                    checkShape(role, q);
+                    current[part(role)] = q;
+                }
+                current[ATTN_NORM] = checkNorm(TensorNames.attnNorm(layer), result.attnNorm(), (float[]) floatParts[ATTN_NORM]);
+                current[FFN_NORM] = checkNorm(TensorNames.ffnNorm(layer), result.ffnNorm(), (float[]) floatParts[FFN_NORM]);
+            } else {
+                System.arraycopy(floatParts, 0, current, 0, PARTS);
+            }
+            ActivationStore.Buffer out = stage(Stage.OUT);
+            buffers.remove(Stage.OUT);
+            return out;
+        }
+
+        private float[] checkNorm(String name, float[] override, float[] stored) {
+            if (override == null) {
+                return stored;
+            }
+            if (override.length != stored.length) {
+                throw new IllegalArgumentException(name + ": the replacement has " + override.length + " values, expected "
+                        + stored.length);
+            }
+            for (float v : override) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException(name + ": the replacement holds " + v);
+                }
+            }
+            return override;
+        }
+
+        private ActivationStore.Buffer stage(Stage stage) {
+            ActivationStore.Buffer have = buffers.get(stage);
+            if (have != null && upToDate(stage)) {
+                return have;
+            }
+            if (have != null) {
+                have.close();
+                buffers.remove(stage);
+            }
+            ActivationStore.Buffer computed = compute(stage);
+            buffers.put(stage, computed);
+            computedWith.put(stage, java.util.Arrays.copyOf(current, stage.dependsOn));
+            return computed;
+        }
+
+        private boolean upToDate(Stage stage) {
+            Object[] used = computedWith.get(stage);
+            for (int i = 0; i < stage.dependsOn; i++) {
+                if (used[i] != current[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Linear linear(LinearRole role) {
+            return (Linear) current[part(role)];
+        }
+
+        private ActivationStore.Buffer compute(Stage stage) {
+            int len = x.tokens();
+            int dim = c.dim();
+            List<ActivationStore.Buffer> inputs = new ArrayList<>();
+            switch (stage) {
+                case ATTN_IN, RESID -> inputs.add(x);
+                default -> { }
+            }
+            switch (stage) {
+                case ATTN_OUT -> inputs.add(stage(Stage.ATTN_IN));
+                case RESID -> inputs.add(stage(Stage.ATTN_OUT));
+                case FFN_IN -> inputs.add(stage(Stage.RESID));
+                case FFN_MID -> inputs.add(stage(Stage.FFN_IN));
+                case OUT -> {
+                    inputs.add(stage(Stage.RESID));
+                    inputs.add(stage(Stage.FFN_MID));
+                }
+                default -> { }
+            }
+            int width = switch (stage) {
+                case ATTN_OUT -> c.qDim();
+                case FFN_MID -> c.hiddenDim();
+                default -> dim;
+            };
+            ActivationStore.Buffer out = store.create(x.samples(), len, width);
+            try {
+                float[] a = new float[len * Math.max(dim, Math.max(c.qDim(), c.hiddenDim()))];
+                float[] b = new float[len * Math.max(dim, Math.max(c.qDim(), c.hiddenDim()))];
+                float[] q = stage == Stage.ATTN_OUT ? new float[len * c.qDim()] : null;
+                float[] k = stage == Stage.ATTN_OUT ? new float[len * c.kvDim()] : null;
+                float[] v = stage == Stage.ATTN_OUT ? new float[len * c.kvDim()] : null;
+                float[] result = new float[len * width];
+                for (int s = 0; s < x.samples(); s++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancellationException("calibration cancelled in layer " + layer);
+                    }
+                    inputs.get(0).read(s, a, 0);
+                    switch (stage) {
+                        case ATTN_IN -> steps.rmsNorm(a, (float[]) current[ATTN_NORM], result, len);
+                        case ATTN_OUT -> {
+                            linear(LinearRole.Q).forward(a, q, len, pool);
+                            linear(LinearRole.K).forward(a, k, len, pool);
+                            linear(LinearRole.V).forward(a, v, len, pool);
+                            steps.attention(q, k, v, qBias, kBias, vBias, result, len);
+                        }
+                        case RESID, OUT -> {
+                            inputs.get(1).read(s, b, 0);
+                            linear(stage == Stage.RESID ? LinearRole.O : LinearRole.DOWN).forward(b, result, len, pool);
+                            LayerSteps.addInPlace(result, a, len * dim);
+                        }
+                        case FFN_IN -> steps.rmsNorm(a, (float[]) current[FFN_NORM], result, len);
+                        case FFN_MID -> {
+                            linear(LinearRole.GATE).forward(a, result, len, pool);
+                            linear(LinearRole.UP).forward(a, b, len, pool);
+                            LayerSteps.swiglu(result, b, len * width);
+                        }
+                    }
+                    requireFinite(stage, s, result);
+                    out.write(s, result, 0);
+                }
+                return out;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+        }
+
+        private void requireFinite(Stage stage, int sample, float[] values) {
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new LayerQuantizationException("layer " + layer + ": the " + stage.name().toLowerCase(java.util.Locale.ROOT)
+                            + " activations of calibration sample " + sample + " hold " + values[i] + " (token "
+                            + i / (values.length / x.tokens()) + "); the weights so far or the input overflow");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            for (ActivationStore.Buffer b : buffers.values()) {
+                b.close();
+            }
+            buffers.clear();
+        }
+    }
+}
