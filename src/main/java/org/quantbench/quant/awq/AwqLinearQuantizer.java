@@ -29,7 +29,7 @@ public final class AwqLinearQuantizer {
     public static Result quantize(float[] w, int rows, int cols, float[] gram, long tokens, boolean clip,
                                   AwqOptions options, ComputePool pool) {
         ChannelStats.checkFinite(w, rows, cols);
-        int g = Math.min(options.groupSize(), cols);
+        int g = options.groupColumns(cols);
         int groups = (cols + g - 1) / g;
         float[] factors = new float[rows * groups];
         java.util.Arrays.fill(factors, 1f);

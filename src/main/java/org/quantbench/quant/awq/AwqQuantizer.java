@@ -1,5 +1,6 @@
 package org.quantbench.quant.awq;
 
+import org.quantbench.quant.calib.Activations;
 import org.quantbench.tensor.ComputePool;
 
 import java.util.ArrayList;
@@ -28,11 +29,19 @@ public final class AwqQuantizer {
      */
     public static GroupResult quantizeGroup(List<float[]> weights, int cols, boolean[] clip, float[] x, int tokens,
                                             AwqOptions options, ComputePool pool) {
+        return quantizeGroup(weights, clip, ArrayActivations.of(x, tokens, cols), options, pool);
+    }
+
+    /** As {@link #quantizeGroup(List, int, boolean[], float[], int, AwqOptions, ComputePool)} on captured activations. */
+    public static GroupResult quantizeGroup(List<float[]> weights, boolean[] clip, Activations x, AwqOptions options,
+                                            ComputePool pool) {
         if (clip.length != weights.size()) {
             throw new IllegalArgumentException(clip.length + " clip flags for " + weights.size() + " weights");
         }
-        float[] meanAbs = ChannelStats.meanAbs(x, tokens, cols);
-        float[] gram = DenseGemm.gram(x, tokens, cols, pool);
+        int cols = x.width();
+        long tokens = x.rows();
+        float[] meanAbs = ChannelStats.meanAbs(x);
+        float[] gram = DenseGemm.gram(x, pool);
         AwqScaleSearch.Result search = AwqScaleSearch.search(weights, cols, meanAbs, gram, tokens, options, pool);
         float[] scaledGram = ChannelScaling.scaleGram(gram, search.scales());
         List<AwqLinearQuantizer.Result> linears = new ArrayList<>();

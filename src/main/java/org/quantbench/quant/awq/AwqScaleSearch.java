@@ -69,7 +69,7 @@ public final class AwqScaleSearch {
             float[] s = scales(meanAbs, options.alpha(i));
             double sum = 0;
             for (float[] w : weights) {
-                float[] e = scaledError(w, w.length / cols, cols, s, options.groupSize(), rounding);
+                float[] e = scaledError(w, w.length / cols, cols, s, options.groupColumns(cols), rounding);
                 sum += OutputError.sumSquares(e, w.length / cols, cols, gram, pool);
             }
             gridLoss[i] = sum / ((double) tokens * totalRows);

@@ -1,6 +1,7 @@
 package org.quantbench.quant.awq;
 
 import org.quantbench.engine.TiledMatmul;
+import org.quantbench.quant.calib.Activations;
 import org.quantbench.tensor.ComputePool;
 
 /**
@@ -35,6 +36,12 @@ public final class DenseGemm {
         return t;
     }
 
+    /** {@code x^T} into {@code dst}: {@code x} is {@code rows x cols}, {@code dst} at least {@code cols x rows}. */
+    public static void transposeInto(float[] x, int rows, int cols, float[] dst) {
+        checkLength("x", x.length, (long) rows * cols);
+        transpose(x, 0, rows, cols, dst);
+    }
+
     /** Rows {@code [row0, row0 + rows)} of {@code x} (width {@code cols}) transposed into {@code dst} ({@code cols x rows}). */
     static void transpose(float[] x, int row0, int rows, int cols, float[] dst) {
         for (int r0 = 0; r0 < rows; r0 += TRANSPOSE_BLOCK) {
@@ -58,17 +65,28 @@ public final class DenseGemm {
      */
     public static float[] gram(float[] x, int tokens, int cols, ComputePool pool) {
         checkLength("x", x.length, (long) tokens * cols);
+        return gram(ArrayActivations.of(x, tokens, cols), pool);
+    }
+
+    /** {@link #gram(float[], int, int, ComputePool)} over every token of every sample. */
+    public static float[] gram(Activations a, ComputePool pool) {
+        int cols = a.width();
+        int tokens = a.tokens();
         float[] g = new float[cols * cols];
+        float[] x = new float[tokens * cols];
         float[] slice = new float[cols * Math.min(tokens, GRAM_SLICE)];
-        float[] part = tokens > GRAM_SLICE ? new float[cols * cols] : g;
-        for (int t0 = 0; t0 < tokens; t0 += GRAM_SLICE) {
-            int n = Math.min(GRAM_SLICE, tokens - t0);
-            float[] xt = n == slice.length / cols ? slice : new float[cols * n];
-            transpose(x, t0, n, cols, xt);
-            multiplyTransposed(xt, cols, xt, cols, n, part, pool);
-            if (part != g) {
-                for (int i = 0; i < g.length; i++) {
-                    g[i] += part[i];
+        float[] part = a.rows() > GRAM_SLICE ? new float[cols * cols] : g;
+        for (int s = 0; s < a.samples(); s++) {
+            a.read(s, x, 0);
+            for (int t0 = 0; t0 < tokens; t0 += GRAM_SLICE) {
+                int n = Math.min(GRAM_SLICE, tokens - t0);
+                float[] xt = n == slice.length / cols ? slice : new float[cols * n];
+                transpose(x, t0, n, cols, xt);
+                multiplyTransposed(xt, cols, xt, cols, n, part, pool);
+                if (part != g) {
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] += part[i];
+                    }
                 }
             }
         }
