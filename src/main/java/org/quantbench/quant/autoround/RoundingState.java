@@ -7,29 +7,38 @@ import org.quantbench.quant.intq.SymmetricConvention;
 /**
  * What AutoRound learns for one weight matrix, and its fake quantization with straight-through gradients.
  * <ul>
- *   <li>{@code v}: a rounding offset per weight in {@code [-0.5, 0.5]}, {@code q = round(w / s + v)};</li>
+ *   <li>{@code v}: a rounding offset per weight in {@code [-0.5, 0.5]}: the code is {@code round(w / s + v)} (plus the
+ *   zero point);</li>
  *   <li>{@code lo}, {@code hi}: per group, factors in {@code [0.5, 1]} on the group's minimum and maximum (both taken
  *   with 0 included) before the scale is fitted.</li>
  * </ul>
- * Asymmetric (auto-round's {@code quant_tensor_asym}): {@code s = fp16((hi*max - lo*min) / (2^b-1))} floored at 1e-5,
- * {@code z = round(-lo*min / s)}, {@code q = clamp(round(w/s + v) + z, 0, 2^b-1)}, {@code w' = s (q - z)}. Symmetric
- * ({@link SymmetricConvention#AUTO_ROUND}, {@code quant_tensor_sym}): the signed extreme of larger magnitude among
- * {@code hi*max} and {@code lo*min} (the positive one on a tie) gives {@code s = fp16(e / -2^(b-1))}, floored at
- * 1e-5 in magnitude, {@code q = clamp(round(w/s + v), -2^(b-1), 2^(b-1)-1)}, {@code w' = s q}; with {@code v = 0} and
- * factors 1 both are exactly {@link IntQuantizer}'s round-to-nearest of the same convention. Gradients treat
- * {@code round} as the identity (straight-through) and the fp16 rounding of the scale likewise; where the clamp is
- * active a weight passes no gradient to its offset.
+ * The scale of each group, with {@code m = lo * min} and {@code M = hi * max}:
+ * <ul>
+ *   <li>asymmetric (auto-round's {@code quant_tensor_asym}): {@code s = fp16((M - m) / (2^b-1))} floored at fp16(1e-5),
+ *   {@code z = round(-m / s)};</li>
+ *   <li>{@link SymmetricConvention#AUTO_ROUND} ({@code quant_tensor_sym}): the extreme of larger magnitude, M on a tie,
+ *   gives {@code s = fp16(e / -2^(b-1))}, magnitude floored at fp16(1e-5);</li>
+ *   <li>{@link SymmetricConvention#LLM_COMPRESSOR}: {@code s = max(M, -m) / ((2^b-1)/2)} in float32, floored at
+ *   2^-23.</li>
+ * </ul>
+ * Then {@code q = clamp(round(w/s + v) + z, 0, 2^b-1)} and {@code w' = s (q - z)} ({@code z = 2^(b-1)} when
+ * symmetric). With {@code v = 0} and factors 1 each is exactly {@link IntQuantizer}'s round-to-nearest, except that the
+ * asymmetric scale is fp16 here as in auto-round. Gradients treat {@code round} and the fp16 rounding as the identity
+ * (straight-through); where the clamp is active a weight passes no gradient to its offset.
  */
 final class RoundingState {
-    static final float SCALE_FLOOR = Float.float16ToFloat(Float.floatToFloat16(1e-5f));
+    private static final float FP16_FLOOR = fp16(1e-5f);
+    private static final float FLOAT32_FLOOR = 0x1p-23f;
 
     private final float[] w;
     private final int rows;
     private final int cols;
     private final int groupCols;
     private final int groups;
-    private final int bits;
-    private final boolean symmetric;
+    private final IntQuantizer quantizer;
+    private final int maxCode;
+    /** The zero point of symmetric groups; 0 (unused) when asymmetric. */
+    private final int half;
     /** Group minima and maxima of w with 0 included, {@code [rows][groups]}. */
     private final float[] min;
     private final float[] max;
@@ -43,8 +52,9 @@ final class RoundingState {
         this.cols = cols;
         this.groupCols = options.groupColumns(cols);
         this.groups = (cols + groupCols - 1) / groupCols;
-        this.bits = options.bits();
-        this.symmetric = options.symmetric();
+        this.quantizer = options.quantizer();
+        this.maxCode = quantizer.maxCode();
+        this.half = quantizer.symmetric() ? quantizer.symmetricZero() : 0;
         this.min = new float[rows * groups];
         this.max = new float[rows * groups];
         for (int r = 0; r < rows; r++) {
@@ -67,8 +77,9 @@ final class RoundingState {
         this.cols = o.cols;
         this.groupCols = o.groupCols;
         this.groups = o.groups;
-        this.bits = o.bits;
-        this.symmetric = o.symmetric;
+        this.quantizer = o.quantizer;
+        this.maxCode = o.maxCode;
+        this.half = o.half;
         this.min = o.min;
         this.max = o.max;
         this.v = o.v.clone();
@@ -87,43 +98,64 @@ final class RoundingState {
         System.arraycopy(o.hi, 0, hi, 0, hi.length);
     }
 
-    private int maxCode() { return (1 << bits) - 1; }
-
-    private int half() { return 1 << (bits - 1); }
-
     private static float fp16(float x) {
         return Float.float16ToFloat(Float.floatToFloat16(x));
     }
 
+    /** Whether group k's symmetric scale comes from its (clipped) maximum rather than its minimum. */
+    private boolean fromMax(int k) {
+        return hi[k] * max[k] >= -(lo[k] * min[k]);
+    }
+
     /** The scale of group k. */
     private float scale(int k) {
-        if (!symmetric) {
-            return Math.max(fp16((hi[k] * max[k] - lo[k] * min[k]) / maxCode()), SCALE_FLOOR);
+        if (!quantizer.symmetric()) {
+            return Math.max(fp16((hi[k] * max[k] - lo[k] * min[k]) / maxCode), FP16_FLOOR);
         }
-        float s = hi[k] * max[k] >= -lo[k] * min[k] ? fp16(hi[k] * max[k] / -half()) : fp16(lo[k] * min[k] / -half());
-        return s < 0 ? Math.min(s, -SCALE_FLOOR) : Math.max(s, SCALE_FLOOR);
+        if (quantizer.convention() == SymmetricConvention.LLM_COMPRESSOR) {
+            return Math.max(Math.max(hi[k] * max[k], -(lo[k] * min[k])) / (maxCode / 2f), FLOAT32_FLOOR);
+        }
+        float s = fromMax(k) ? fp16(hi[k] * max[k] / -half) : fp16(lo[k] * min[k] / -half);
+        return s < 0 ? Math.min(s, -FP16_FLOOR) : Math.max(s, FP16_FLOOR);
     }
 
-    /** The zero point of group k with scale s (symmetric: {@code 2^(b-1)}, as stored). */
+    /** The zero point of group k with scale s. */
     private int zero(int k, float s) {
-        return symmetric ? half() : (int) Math.max(0, Math.min(maxCode(), Math.rint(-lo[k] * min[k] / s)));
+        return quantizer.symmetric() ? half : (int) Math.max(0, Math.min(maxCode, Math.rint(-(lo[k] * min[k]) / s)));
     }
 
-    /** Unsigned code of weight i in group k with scale s and zero point z. */
-    private int code(int i, float s, int z) {
-        double u = Math.rint(w[i] / s + v[i]) + (symmetric ? half() : z);
-        return (int) Math.max(0, Math.min(maxCode(), u));
+    /** {@code d s / d hi} and {@code d s / d lo} of group k (straight through the fp16 rounding). */
+    private double scaleByHi(int k) {
+        if (!quantizer.symmetric()) {
+            return max[k] / maxCode;
+        }
+        if (!fromMax(k)) {
+            return 0;
+        }
+        return quantizer.convention() == SymmetricConvention.LLM_COMPRESSOR ? max[k] / (maxCode / 2.0) : -max[k] / half;
+    }
+
+    private double scaleByLo(int k) {
+        if (!quantizer.symmetric()) {
+            return -min[k] / maxCode;
+        }
+        if (fromMax(k)) {
+            return 0;
+        }
+        return quantizer.convention() == SymmetricConvention.LLM_COMPRESSOR ? -min[k] / (maxCode / 2.0) : -min[k] / half;
     }
 
     /** {@code e[i] = w'[i] - w[i]} for the rows {@code [r0, r1)}. */
     void error(int r0, int r1, float[] e) {
         for (int r = r0; r < r1; r++) {
             for (int k = 0; k < groups; k++) {
-                float s = scale(r * groups + k);
-                int z = zero(r * groups + k, s);
+                int gk = r * groups + k;
+                float s = scale(gk);
+                int z = zero(gk, s);
                 int end = r * cols + Math.min(cols, (k + 1) * groupCols);
                 for (int i = r * cols + k * groupCols; i < end; i++) {
-                    e[i] = IntQuantizer.dequantize(code(i, s, z), s, z) - w[i];
+                    double u = Math.rint(w[i] / s + v[i]) + z;
+                    e[i] = IntQuantizer.dequantize((int) Math.max(0, Math.min(maxCode, u)), s, z) - w[i];
                 }
             }
         }
@@ -131,41 +163,40 @@ final class RoundingState {
 
     /**
      * One signSGD step for rows {@code [r0, r1)} given {@code g = dLoss/dw'}: each offset and factor moves by
-     * {@code lr} against the sign of its gradient, then is clamped to its range.
+     * {@code lr} against the sign of its gradient, then is clamped to its range. Chain rule per weight, with u the
+     * unclamped code and "inside" meaning {@code 0 <= u <= 2^b-1}: {@code dw'/dv = s} inside, else 0;
+     * {@code dw'/ds = (q - z) - w/s} inside, else {@code (q - z) - m/s} asymmetric (the zero point moves with s) and
+     * {@code q - z} symmetric; asymmetric groups add {@code dw'/dm = 1} outside (through the zero point).
      */
     void step(float[] g, float lr, int r0, int r1) {
-        int zeroShift = symmetric ? half() : 0;
+        boolean asymmetric = !quantizer.symmetric();
         for (int r = r0; r < r1; r++) {
             for (int k = 0; k < groups; k++) {
                 int gk = r * groups + k;
                 float s = scale(gk);
                 int z = zero(gk, s);
-                boolean positive = hi[gk] * max[gk] >= -lo[gk] * min[gk];
-                float lowScale = lo[gk] * min[gk];
-                double gLo = 0;
-                double gHi = 0;
+                float m = lo[gk] * min[gk];
+                float signS = Math.signum(s);
+                double gScale = 0;
+                double gMin = 0;
                 int end = r * cols + Math.min(cols, (k + 1) * groupCols);
                 for (int i = r * cols + k * groupCols; i < end; i++) {
-                    double u = Math.rint(w[i] / s + v[i]) + (symmetric ? half() : z);
-                    boolean inside = u >= 0 && u <= maxCode();
-                    int q = (int) Math.max(0, Math.min(maxCode(), u)) - (symmetric ? zeroShift : z);
+                    double u = Math.rint(w[i] / s + v[i]) + z;
+                    boolean inside = u >= 0 && u <= maxCode;
+                    int q = (int) Math.max(0, Math.min(maxCode, u)) - z;
                     float gi = g[i];
-                    if (inside) { // dw'/dv = s, negative for auto-round's scale of a positive extreme
-                        v[i] = Math.max(-0.5f, Math.min(0.5f, v[i] - lr * Math.signum(gi) * Math.signum(s)));
-                    }
-                    if (symmetric) {
-                        double dS = inside ? q - w[i] / s : q;
-                        if (positive) {
-                            gHi += gi * dS * (-max[gk] / half());
-                        } else {
-                            gLo += gi * dS * (-min[gk] / half());
-                        }
+                    if (inside) {
+                        v[i] = Math.max(-0.5f, Math.min(0.5f, v[i] - lr * Math.signum(gi) * signS));
+                        gScale += gi * (q - w[i] / s);
+                    } else if (asymmetric) {
+                        gScale += gi * (q - m / s);
+                        gMin += gi;
                     } else {
-                        double dS = inside ? q - w[i] / s : q - lowScale / s;
-                        gLo += gi * (dS * (-min[gk] / maxCode()) + (inside ? 0 : min[gk]));
-                        gHi += gi * dS * (max[gk] / maxCode());
+                        gScale += gi * q;
                     }
                 }
+                double gLo = gScale * scaleByLo(gk) + gMin * min[gk];
+                double gHi = gScale * scaleByHi(gk);
                 lo[gk] = clampFactor(lo[gk] - lr * (float) Math.signum(gLo));
                 hi[gk] = clampFactor(hi[gk] - lr * (float) Math.signum(gHi));
             }
@@ -180,7 +211,7 @@ final class RoundingState {
     IntGroupedLinear toLinear(int groupSize) {
         byte[] codes = new byte[rows * cols];
         float[] scales = new float[rows * groups];
-        int[] zeros = symmetric ? null : new int[rows * groups];
+        int[] zeros = quantizer.symmetric() ? null : new int[rows * groups];
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < groups; k++) {
                 int gk = r * groups + k;
@@ -192,12 +223,10 @@ final class RoundingState {
                 }
                 int end = r * cols + Math.min(cols, (k + 1) * groupCols);
                 for (int i = r * cols + k * groupCols; i < end; i++) {
-                    codes[i] = (byte) code(i, s, z);
+                    codes[i] = (byte) Math.max(0, Math.min(maxCode, Math.rint(w[i] / s + v[i]) + z));
                 }
             }
         }
-        IntQuantizer quantizer = symmetric ? IntQuantizer.symmetric(bits, SymmetricConvention.AUTO_ROUND)
-                : IntQuantizer.asymmetric(bits);
         return IntGroupedLinear.fromCodes(rows, cols, quantizer, groupSize, codes, scales, zeros);
     }
 }

@@ -38,7 +38,7 @@ class AutoRoundQuantizerTest {
     void symmetricAutoRoundBeatsRoundToNearestOnAllCalibrationTokens() {
         float[] x = SyntheticLayer.inputs(SAMPLES * TOKENS, COLS, 11);
         float[] w = SyntheticLayer.weights(ROWS, COLS, 12);
-        AutoRoundQuantizer.Result r = run(w, x, AutoRoundOptions.defaults(4, 128, true));
+        AutoRoundQuantizer.Result r = run(w, x, AutoRoundOptions.defaults(IntQuantizer.symmetric(4, SymmetricConvention.AUTO_ROUND), 128));
         assertThat(r.linear().format()).isEqualTo("W4A16-g128-sym-autoround");
         double rtn = outputMse(rtn(w, IntQuantizer.symmetric(4, SymmetricConvention.AUTO_ROUND)), w, x);
         double ar = outputMse(r.linear(), w, x);
@@ -51,7 +51,7 @@ class AutoRoundQuantizerTest {
     void asymmetricAutoRoundBeatsRoundToNearest() {
         float[] x = SyntheticLayer.inputs(SAMPLES * TOKENS, COLS, 13);
         float[] w = SyntheticLayer.weights(ROWS, COLS, 14);
-        AutoRoundQuantizer.Result r = run(w, x, AutoRoundOptions.defaults(4, 128, false));
+        AutoRoundQuantizer.Result r = run(w, x, AutoRoundOptions.defaults(IntQuantizer.asymmetric(4), 128));
         assertThat(r.linear().format()).isEqualTo("W4A16-g128-asym");
         double rtn = outputMse(rtn(w, IntQuantizer.asymmetric(4)), w, x);
         double ar = outputMse(r.linear(), w, x);
@@ -63,7 +63,7 @@ class AutoRoundQuantizerTest {
         float[] x = SyntheticLayer.inputs(SAMPLES * TOKENS, COLS, 15);
         float[] w = SyntheticLayer.weights(ROWS, COLS, 16);
         w[5] = 0.9f; // a positive extreme: negative scale
-        IntGroupedLinear zero = run(w, x, new AutoRoundOptions(4, 128, true, 0, 0.005)).linear();
+        IntGroupedLinear zero = run(w, x, new AutoRoundOptions(IntQuantizer.symmetric(4, SymmetricConvention.AUTO_ROUND), 128, 0, 0.005)).linear();
         IntGroupedLinear rtn = rtn(w, IntQuantizer.symmetric(4, SymmetricConvention.AUTO_ROUND));
         float[] a = new float[COLS];
         float[] b = new float[COLS];
@@ -73,5 +73,23 @@ class AutoRoundQuantizerTest {
             assertThat(a).as("row %d", r).isEqualTo(b);
         }
         assertThat(zero.scale(0, 0)).isNegative();
+        IntQuantizer llmc = IntQuantizer.symmetric(4, SymmetricConvention.LLM_COMPRESSOR);
+        IntGroupedLinear zeroLlmc = run(w, x, new AutoRoundOptions(llmc, 128, 0, 0.005)).linear();
+        IntGroupedLinear rtnLlmc = rtn(w, llmc);
+        for (int r = 0; r < ROWS; r++) {
+            zeroLlmc.dequantizeRow(r, a, 0);
+            rtnLlmc.dequantizeRow(r, b, 0);
+            assertThat(a).as("llm-compressor convention, row %d", r).isEqualTo(b);
+        }
+    }
+
+    @Test
+    void llmCompressorConventionAlsoImproves() {
+        float[] x = SyntheticLayer.inputs(SAMPLES * TOKENS, COLS, 17);
+        float[] w = SyntheticLayer.weights(ROWS, COLS, 18);
+        IntQuantizer llmc = IntQuantizer.symmetric(4, SymmetricConvention.LLM_COMPRESSOR);
+        AutoRoundQuantizer.Result r = run(w, x, AutoRoundOptions.defaults(llmc, 128));
+        assertThat(r.linear().format()).isEqualTo("W4A16-g128-sym-llmc");
+        assertThat(outputMse(r.linear(), w, x)).isLessThan(0.9 * outputMse(rtn(w, llmc), w, x));
     }
 }
