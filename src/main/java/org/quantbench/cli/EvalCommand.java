@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Score N items per task: the first N, or N drawn at random with --seed (default: all).")
     int limit = 0;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Draw the --limit items at random with this seed; also seeds few-shot draws (default: first N; few-shot seed 1234).")
+    @Option(names = "--seed", paramLabel = "N", description = "Draw the --limit items at random with this seed; also seeds few-shot draws (default: first N; few-shot seed 1234) and calibration unless --calib-seed is given.")
     Long seed;
 
     @Option(names = "--num-fewshot", paramLabel = "K", description = "Few-shot examples before each item (default 0). MMLU takes the first K of its dev split; other tasks draw K of their own items, the scored one excluded.")
@@ -78,6 +78,7 @@ final class EvalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
+            options.commandSeed = seed;
             try (ModelOptions.LoadedModel loaded = options.load(ckpt)) {
                 RunSettings settings = new RunSettings(pool.threads(), batch, seed, limit, numFewshot);
                 TaskRunner runner = TaskRunner.onModel(loaded.model(), tok, pool, batch);

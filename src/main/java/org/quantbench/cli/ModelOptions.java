@@ -10,6 +10,7 @@ import org.quantbench.quant.QuantizedModel;
 import org.quantbench.quant.QuantizedModelStore;
 import org.quantbench.quant.Scheme;
 import org.quantbench.quant.SchemeNames;
+import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.ComputePool;
 import picocli.CommandLine.Option;
@@ -42,6 +43,23 @@ final class ModelOptions {
     @Option(names = "--cache", paramLabel = "DIR", description = "Cache folder (default: $QUANTBENCH_CACHE or ~/.cache/quantbench).")
     Path cache;
 
+    @Option(names = "--calibration", paramLabel = "FILE", description = "Calibration text for GPTQ/AWQ/SmoothQuant/AutoRound/AQLM"
+            + " schemes: plain text (documents split at '<|endoftext|>' lines) or JSONL with a \"text\" field. Use training-like"
+            + " text, never the evaluation split you will score (a warning says when the name looks like one).")
+    Path calibration;
+
+    @Option(names = "--calib-samples", paramLabel = "N", description = "Calibration samples (default 32).")
+    int calibSamples = CalibrationData.DEFAULT_SAMPLES;
+
+    @Option(names = "--calib-tokens", paramLabel = "L", description = "Tokens per calibration sample (default 512).")
+    int calibTokens = CalibrationData.DEFAULT_TOKENS;
+
+    @Option(names = "--calib-seed", paramLabel = "N", description = "Seed of the calibration windows (default: the command's --seed, else 0).")
+    Long calibSeed;
+
+    /** The command's own --seed, which also seeds calibration unless --calib-seed is given. */
+    Long commandSeed;
+
     Checkpoint open() {
         return CheckpointLoader.open(model, tokenizer);
     }
@@ -54,12 +72,30 @@ final class ModelOptions {
         Scheme s = SchemeNames.parse(scheme);
         Path root = cache != null ? cache : QuantizedModelStore.defaultCacheRoot();
         String hash = ModelFingerprint.sha256(checkpoint.source(), noCache ? null : root.resolve("hashes"));
-        QuantizedModel q = ModelQuantizer.prepare(checkpoint, hash, s, quantizeLmHead,
-                noCache ? null : new QuantizedModelStore(root), (done, total, name) -> {
-                    if (done == total || done % 20 == 0) {
-                        System.err.printf("  quantized %d/%d linears (%s)%n", done, total, name);
-                    }
-                });
+        CalibrationData calib = null;
+        if (s.needsCalibration() && calibration != null) {
+            long seed = calibSeed != null ? calibSeed : commandSeed != null ? commandSeed : CalibrationData.DEFAULT_SEED;
+            calib = CalibrationData.load(calibration, tokenizerOf(checkpoint), calibSamples, calibTokens, seed,
+                    System.err::println);
+            System.err.printf("calibration: %d x %d tokens from %s (seed %d)%n", calibSamples, calibTokens, calibration, seed);
+        }
+        QuantizedModel q;
+        try (ComputePool calibrationPool = pool()) {
+            q = ModelQuantizer.prepare(checkpoint, hash, s, quantizeLmHead, calib, calibrationPool,
+                    noCache ? null : new QuantizedModelStore(root), new ModelQuantizer.Progress() {
+                        @Override
+                        public void linearDone(int done, int total, String name) {
+                            if (done == total || done % 20 == 0) {
+                                System.err.printf("  quantized %d/%d linears (%s)%n", done, total, name);
+                            }
+                        }
+
+                        @Override
+                        public void message(String line) {
+                            System.err.println("  " + line);
+                        }
+                    });
+        }
         System.err.printf("%s: %.3f bits/weight over the linears, %s%n", s.name(), q.bitsPerWeight(),
                 q.fromCache() ? "from the cache " + q.cacheEntry()
                         : String.format("quantized in %.1f s%s", q.quantizeSeconds(), q.cacheEntry() != null ? ", cached in " + q.cacheEntry() : ""));

@@ -23,6 +23,9 @@ final class PerplexityCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the calibration windows (same as --calib-seed; default 0).")
+    Long seed;
+
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "UTF-8 text to score.")
     Path text;
 
@@ -46,6 +49,7 @@ final class PerplexityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.commandSeed = seed;
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
             Tokenizer tok = ModelOptions.tokenizerOf(ckpt);
             int context = Math.min(ctx, ckpt.config().maxSeqLen());

@@ -4,6 +4,7 @@ import org.quantbench.model.Checkpoint;
 import org.quantbench.quant.QuantizedLinear;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -14,8 +15,12 @@ final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the calibration windows (same as --calib-seed; default 0).")
+    Long seed;
+
     @Override
     public Integer call() {
+        options.commandSeed = seed;
         if (options.scheme == null) {
             throw new IllegalArgumentException("quantize needs --scheme NAME");
         }

@@ -2,6 +2,9 @@ package org.quantbench.engine;
 
 import org.quantbench.model.ModelConfig;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
+
+import java.util.Arrays;
 
 /**
  * The Llama forward step over a block of tokens, each with its own KV cache and position: the tokens of one
@@ -79,7 +82,7 @@ final class ForwardPass {
                 System.arraycopy(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim(), c.kvDim());
                 System.arraycopy(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim(), c.kvDim());
             }
-            Attention.run(c, pool, scores, q, att, l, n, caches, positions);
+            attention(l, n, caches, positions);
             layer.wo().forward(att, xb, n, pool);
             Ops.addInPlace(x, xb, n * dim);
             Ops.rmsNorm(x, layer.ffnNorm(), xb, n, dim, c.normEps());
@@ -94,5 +97,45 @@ final class ForwardPass {
             Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps());
             model.output().forward(xb, logits, m, pool);
         }
+    }
+
+    /** Causal GQA attention of each token over its cache; one task per (token, head). */
+    private void attention(int layer, int n, KvCache[] caches, int[] positions) {
+        int heads = c.nHeads();
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        int group = heads / c.nKvHeads();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int longest = 0;
+        for (int t = 0; t < n; t++) {
+            longest = Math.max(longest, positions[t] + 1);
+        }
+        pool.forEach(n * heads, 2L * headDim * longest, task -> {
+            int t = task / heads;
+            int h = task % heads;
+            float[] keys = caches[t].keys[layer];
+            float[] values = caches[t].values[layer];
+            int qOff = t * c.qDim() + h * headDim;
+            int kvOff = (h / group) * headDim;
+            int len = positions[t] + 1;
+            float[] s = scores.get();
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) {
+                float score = MatmulKernels.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;
+                s[j] = score;
+                max = Math.max(max, score);
+            }
+            float sum = 0f;
+            for (int j = 0; j < len; j++) {
+                float e = (float) Math.exp(s[j] - max);
+                s[j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            Arrays.fill(att, qOff, qOff + headDim, 0f);
+            for (int j = 0; j < len; j++) {
+                Ops.axpy(s[j] * inv, values, j * kvDim + kvOff, att, qOff, headDim);
+            }
+        });
     }
 }

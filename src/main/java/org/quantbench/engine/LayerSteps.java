@@ -1,23 +1,28 @@
 package org.quantbench.engine;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.quantbench.model.ModelConfig;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
+import org.quantbench.tensor.VectorSupport;
 
 import java.util.Arrays;
 
 /**
  * The steps of a decoder layer between its linears, for one sequence at positions {@code 0 .. n-1}: RMSNorm, the
- * q/k/v biases, RoPE with causal attention, SwiGLU and the residual add. Code that runs a layer piece by piece
- * (the calibration pipeline captures each linear's input) gets exactly the arithmetic of the forward pass.
- * Holds a KV buffer for {@code maxTokens} positions, so one instance serves one caller at a time.
+ * q/k/v biases, RoPE with causal attention, SwiGLU and the residual add, for code that runs a layer piece by piece
+ * (the calibration pipeline captures each linear's input). Norms, RoPE and SwiGLU are the forward pass's own; the
+ * attention softmax uses the Vector API's exp (calibration runs tens of millions of them per layer), so its
+ * outputs match the forward pass's to float rounding, not bit for bit. Safe for one caller at a time.
  */
 public final class LayerSteps {
     private final ModelConfig c;
     private final ComputePool pool;
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
     private final RopeTable rope;
-    private final KvCache cache;
-    private final KvCache[] caches;
-    private final int[] positions;
+    private final int maxTokens;
     private final ThreadLocal<float[]> scores;
 
     public LayerSteps(ModelConfig config, int maxTokens, ComputePool pool) {
@@ -27,13 +32,7 @@ public final class LayerSteps {
         this.c = config;
         this.pool = pool;
         this.rope = new RopeTable(config, maxTokens);
-        this.cache = new KvCache(1, maxTokens, config.kvDim());
-        this.caches = new KvCache[maxTokens];
-        Arrays.fill(caches, cache);
-        this.positions = new int[maxTokens];
-        for (int t = 0; t < maxTokens; t++) {
-            positions[t] = t;
-        }
+        this.maxTokens = maxTokens;
         this.scores = ThreadLocal.withInitial(() -> new float[maxTokens]);
     }
 
@@ -47,8 +46,8 @@ public final class LayerSteps {
      * q and k in place and writes the causal attention of each token into {@code att [n x qDim]}.
      */
     public void attention(float[] q, float[] k, float[] v, float[] qBias, float[] kBias, float[] vBias, float[] att, int n) {
-        if (n > positions.length) {
-            throw new IllegalArgumentException(n + " tokens exceed the " + positions.length + " positions of this buffer");
+        if (n > maxTokens) {
+            throw new IllegalArgumentException(n + " tokens exceed the " + maxTokens + " positions of this buffer");
         }
         if (qBias != null) {
             Ops.addBias(q, qBias, n);
@@ -60,9 +59,52 @@ public final class LayerSteps {
             rope.rotate(q, t * c.qDim(), c.nHeads(), t);
             rope.rotate(k, t * kvDim, c.nKvHeads(), t);
         }
-        System.arraycopy(k, 0, cache.keys[0], 0, n * kvDim);
-        System.arraycopy(v, 0, cache.values[0], 0, n * kvDim);
-        Attention.run(c, pool, scores, q, att, 0, n, caches, positions);
+        int heads = c.nHeads();
+        int headDim = c.headDim();
+        int group = heads / c.nKvHeads();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        pool.forEach(n * heads, (long) headDim * n, task -> {
+            int t = task / heads;
+            int h = task % heads;
+            int qOff = t * c.qDim() + h * headDim;
+            int kvOff = (h / group) * headDim;
+            int len = t + 1;
+            float[] s = scores.get();
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) {
+                float score = MatmulKernels.dot(q, qOff, k, j * kvDim + kvOff, headDim) * scale;
+                s[j] = score;
+                max = Math.max(max, score);
+            }
+            float sum = expShifted(s, len, max);
+            float inv = 1f / sum;
+            Arrays.fill(att, qOff, qOff + headDim, 0f);
+            for (int j = 0; j < len; j++) {
+                Ops.axpy(s[j] * inv, v, j * kvDim + kvOff, att, qOff, headDim);
+            }
+        });
+    }
+
+    /** {@code s[j] = exp(s[j] - max)} for {@code j < len}; returns their sum. */
+    private static float expShifted(float[] s, int len, float max) {
+        int j = 0;
+        float sum = 0f;
+        if (VectorSupport.enabled()) {
+            FloatVector m = FloatVector.broadcast(S, max);
+            FloatVector acc = FloatVector.zero(S);
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                FloatVector e = FloatVector.fromArray(S, s, j).sub(m).lanewise(VectorOperators.EXP);
+                e.intoArray(s, j);
+                acc = acc.add(e);
+            }
+            sum = MatmulKernels.sumLanes(acc);
+        }
+        for (; j < len; j++) {
+            float e = (float) Math.exp(s[j] - max);
+            s[j] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /** {@code gate = silu(gate) * up} over {@code n} values. */

@@ -30,6 +30,6 @@ public record AqlmScheme(int codebooks, int codebookBits) implements Scheme {
 
     @Override
     public Optional<String> unavailableReason() {
-        return Optional.of("AQLM needs the calibration pipeline, which is not built yet");
+        return Optional.of("AQLM is not implemented on the calibration pipeline yet");
     }
 }

@@ -68,7 +68,7 @@ public record IntWeightScheme(int bits, Method method, int groupSize, boolean sy
 
     @Override
     public Optional<String> unavailableReason() {
-        return method == Method.RTN ? Optional.empty()
-                : Optional.of(method.label() + " needs the calibration pipeline, which is not built yet");
+        return method == Method.RTN || method == Method.GPTQ ? Optional.empty()
+                : Optional.of(method.label() + " is not implemented on the calibration pipeline yet");
     }
 }

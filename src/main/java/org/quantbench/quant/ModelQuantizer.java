@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.ModelConfig;
 import org.quantbench.model.TensorNames;
+import org.quantbench.quant.calib.CalibrationData;
+import org.quantbench.quant.calib.CalibrationPipeline;
+import org.quantbench.quant.calib.LinearRole;
+import org.quantbench.tensor.ComputePool;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,7 +22,9 @@ import java.util.function.IntFunction;
 /**
  * Produces the {@link QuantizedModel} of a checkpoint under a scheme: from the cache when an entry exists, else by
  * quantizing one linear at a time straight from the mapped weights (peak memory: one widened row plus the packed
- * results) and storing the entry. Embeddings and norms keep their dtype; lm_head too unless asked.
+ * results), or for a calibration scheme through the {@link CalibrationPipeline} on a calibration batch, and storing
+ * the entry (only once everything succeeded). Embeddings and norms keep their dtype (norms unless the calibration
+ * method replaced them); lm_head too unless asked.
  */
 public final class ModelQuantizer {
     private ModelQuantizer() {}
@@ -27,6 +33,9 @@ public final class ModelQuantizer {
     @FunctionalInterface
     public interface Progress {
         void linearDone(int done, int total, String name);
+
+        /** A line of detail: a calibration layer's loss and time, a linear's loss. */
+        default void message(String line) {}
     }
 
     /** The canonical names of the linears a scheme quantizes, in layer order. */
@@ -51,12 +60,32 @@ public final class ModelQuantizer {
      */
     public static QuantizedModel prepare(Checkpoint checkpoint, String modelHash, Scheme scheme, boolean lmHead,
                                          QuantizedModelStore store, Progress progress) {
+        return prepare(checkpoint, modelHash, scheme, lmHead, null, ComputePool.shared(), store, progress);
+    }
+
+    /**
+     * @param calibration the calibration batch, required by schemes that {@link Scheme#needsCalibration()} (and part
+     *                    of their cache key), ignored by the others
+     * @param pool        threads for the calibration pipeline
+     */
+    public static QuantizedModel prepare(Checkpoint checkpoint, String modelHash, Scheme scheme, boolean lmHead,
+                                         CalibrationData calibration, ComputePool pool, QuantizedModelStore store,
+                                         Progress progress) {
         scheme.unavailableReason().ifPresent(reason -> {
             throw new IllegalArgumentException(scheme.name() + ": " + reason);
         });
+        if (scheme.needsCalibration() && calibration == null) {
+            throw new IllegalArgumentException(scheme.name() + " needs calibration data: pass --calibration FILE (text or"
+                    + " JSONL, never an evaluation split)");
+        }
+        if (scheme.needsCalibration() && lmHead) {
+            throw new IllegalArgumentException(scheme.name() + ": calibration methods quantize the decoder layers;"
+                    + " lm_head stays as stored (drop --quantize-lm-head)");
+        }
         SchemeCodec codec = SchemeCodecs.of(scheme);
         List<String> names = linearNames(checkpoint.config(), lmHead);
-        Path folder = store == null ? null : store.entry(modelHash, scheme, lmHead);
+        String tag = scheme.needsCalibration() ? calibration.cacheTag() : null;
+        Path folder = store == null ? null : store.entry(modelHash, scheme, lmHead, tag);
         if (store != null) {
             Optional<QuantizedModelStore.Entry> entry = store.open(folder);
             if (entry.isPresent()) {
@@ -69,8 +98,11 @@ public final class ModelQuantizer {
                     }
                     linears.put(name, codec.restore(s.rows(), s.cols(), s.buffers()));
                 }
-                return new QuantizedModel(scheme, linears, entry.get(), folder, true, 0);
+                return new QuantizedModel(scheme, linears, entry.get().norms(), entry.get(), folder, true, 0);
             }
+        }
+        if (scheme.needsCalibration()) {
+            return calibrate(checkpoint, modelHash, scheme, calibration, pool, store, folder, progress, names.size());
         }
         long start = System.nanoTime();
         Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
@@ -91,9 +123,49 @@ public final class ModelQuantizer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (store != null) {
-            store.save(folder, scheme, linears, provenance(checkpoint, modelHash, scheme, lmHead, seconds));
+            store.save(folder, scheme, linears, Map.of(), provenance(checkpoint, modelHash, scheme, lmHead, seconds));
         }
-        return new QuantizedModel(scheme, linears, null, folder, false, seconds);
+        return new QuantizedModel(scheme, linears, Map.of(), null, folder, false, seconds);
+    }
+
+    private static QuantizedModel calibrate(Checkpoint checkpoint, String modelHash, Scheme scheme,
+                                            CalibrationData calibration, ComputePool pool, QuantizedModelStore store,
+                                            Path folder, Progress progress, int total) {
+        long start = System.nanoTime();
+        int[] done = {0};
+        CalibrationPipeline.Result result = CalibrationPipeline.run(checkpoint, calibration,
+                SchemeCodecs.layerQuantizer(scheme), CalibrationPipeline.Options.defaults(), pool,
+                new CalibrationPipeline.Progress() {
+                    @Override
+                    public void layerDone(int layer, int layers, double loss, double seconds) {
+                        progress.message(String.format("layer %d/%d: loss %.5g, %.2f s", layer + 1, layers, loss, seconds));
+                        for (LinearRole role : LinearRole.values()) {
+                            progress.linearDone(++done[0], total, role.tensorName(layer));
+                        }
+                    }
+
+                    @Override
+                    public void message(String line) {
+                        progress.message(line);
+                    }
+                });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (store != null) {
+            ObjectNode p = provenance(checkpoint, modelHash, scheme, false, seconds);
+            ObjectNode c = p.putObject("calibration");
+            c.put("file", calibration.source().toAbsolutePath().toString());
+            c.put("file_sha256", calibration.sha256());
+            c.put("samples", calibration.sampleCount());
+            c.put("tokens", calibration.tokens());
+            c.put("seed", calibration.seed());
+            c.put("inputs", "quantized previous layers (true sequential)");
+            var losses = c.putArray("layer_losses");
+            for (double l : result.layerLosses()) {
+                losses.add(l);
+            }
+            store.save(folder, scheme, result.linears(), result.norms(), p);
+        }
+        return new QuantizedModel(scheme, result.linears(), result.norms(), null, folder, false, seconds);
     }
 
     static ObjectNode provenance(Checkpoint checkpoint, String modelHash, Scheme scheme, boolean lmHead, double seconds) {

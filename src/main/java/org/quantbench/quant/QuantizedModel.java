@@ -10,22 +10,24 @@ import java.util.Map;
 
 /**
  * The quantized linears of one model under one scheme, served to {@link org.quantbench.engine.LlamaModel#load}
- * as a {@link LinearFactory}: quantized layers by name, every other weight as stored. Closing it releases the
- * cache mapping the buffers may live in.
+ * as a {@link LinearFactory}: quantized layers by name, replaced norm vectors by name, every other weight as stored.
+ * Closing it releases the cache mapping the buffers may live in.
  */
 public final class QuantizedModel implements LinearFactory, AutoCloseable {
     private static final LinearFactory STORED = new GgmlLinearFactory();
     private final Scheme scheme;
     private final Map<String, QuantizedLinear> linears;
+    private final Map<String, float[]> norms;
     private final AutoCloseable backing;
     private final Path cacheEntry;
     private final boolean fromCache;
     private final double quantizeSeconds;
 
-    QuantizedModel(Scheme scheme, Map<String, QuantizedLinear> linears, AutoCloseable backing, Path cacheEntry,
-                   boolean fromCache, double quantizeSeconds) {
+    QuantizedModel(Scheme scheme, Map<String, QuantizedLinear> linears, Map<String, float[]> norms, AutoCloseable backing,
+                   Path cacheEntry, boolean fromCache, double quantizeSeconds) {
         this.scheme = scheme;
         this.linears = linears;
+        this.norms = norms;
         this.backing = backing;
         this.cacheEntry = cacheEntry;
         this.fromCache = fromCache;
@@ -35,6 +37,9 @@ public final class QuantizedModel implements LinearFactory, AutoCloseable {
     public Scheme scheme() { return scheme; }
 
     public Map<String, QuantizedLinear> linears() { return linears; }
+
+    /** The norm vectors the scheme's calibration replaced (AWQ, SmoothQuant fold scales into them), by name. */
+    public Map<String, float[]> norms() { return norms; }
 
     /** The cache folder it came from or was written to; null when the cache was not used. */
     public Path cacheEntry() { return cacheEntry; }
@@ -60,6 +65,12 @@ public final class QuantizedModel implements LinearFactory, AutoCloseable {
     public Linear create(String canonicalName, WeightTensor weight) {
         QuantizedLinear q = linears.get(canonicalName);
         return q != null ? q : STORED.create(canonicalName, weight);
+    }
+
+    @Override
+    public float[] norm(String canonicalName, WeightTensor stored) {
+        float[] replaced = norms.get(canonicalName);
+        return replaced != null ? replaced.clone() : stored.toFloatArray();
     }
 
     @Override

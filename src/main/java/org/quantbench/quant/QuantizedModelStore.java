@@ -24,9 +24,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The disk cache of quantized models, keyed by model hash + scheme name (+ whether lm_head is quantized). An entry
+ * The disk cache of quantized models, keyed by model hash + scheme name (+ whether lm_head is quantized, + the
+ * calibration batch of calibration schemes). An entry
  * is a folder holding {@code linears.safetensors} (every packed buffer as raw bytes, named
- * {@code <tensor>::<buffer>}, with its rows and columns) and {@code entry.json} (the scheme as JSON and its
+ * {@code <tensor>::<buffer>}, with its rows and columns; replaced norm vectors as float32 {@code <norm>::norm}) and
+ * {@code entry.json} (the scheme as JSON and its
  * provenance). Entries are written into a temporary folder and renamed, so a cancelled or failed quantization
  * never leaves a half-written entry under its final name.
  */
@@ -34,6 +36,9 @@ public final class QuantizedModelStore {
     static final String WEIGHTS = "linears.safetensors";
     static final String ENTRY = "entry.json";
     private static final String SEP = "::";
+    private static final String NORM = "norm";
+    private static final java.lang.foreign.ValueLayout.OfFloat F32 =
+            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
@@ -51,17 +56,28 @@ public final class QuantizedModelStore {
     public Path root() { return root; }
 
     public Path entry(String modelHash, Scheme scheme, boolean quantizeLmHead) {
+        return entry(modelHash, scheme, quantizeLmHead, null);
+    }
+
+    /**
+     * The folder of an entry; {@code calibrationTag} (see {@link org.quantbench.quant.calib.CalibrationData#cacheTag})
+     * names the calibration batch of a calibration scheme (data hash, N, L, seed), null for data-free schemes.
+     */
+    public Path entry(String modelHash, Scheme scheme, boolean quantizeLmHead, String calibrationTag) {
         return root.resolve("quantized").resolve(modelHash.substring(0, 16))
-                .resolve(scheme.name() + (quantizeLmHead ? "+lm_head" : ""));
+                .resolve(scheme.name() + (quantizeLmHead ? "+lm_head" : "") + (calibrationTag != null ? "+" + calibrationTag : ""));
     }
 
     /** A stored layer's shape and packed buffers, mapped from the cache file. */
     public record StoredLinear(int rows, int cols, Map<String, MemorySegment> buffers) {
     }
 
-    /** An opened entry; its buffers stay mapped until it is closed. */
-    public record Entry(Path folder, ObjectNode description, Map<String, StoredLinear> linears, SafetensorsFile file)
-            implements AutoCloseable {
+    /**
+     * An opened entry; its buffers stay mapped until it is closed. {@code norms}: the norm vectors a calibration
+     * method replaced (AWQ, SmoothQuant), by canonical name.
+     */
+    public record Entry(Path folder, ObjectNode description, Map<String, StoredLinear> linears, Map<String, float[]> norms,
+                        SafetensorsFile file) implements AutoCloseable {
         @Override
         public void close() {
             file.close();
@@ -83,6 +99,7 @@ public final class QuantizedModelStore {
         SafetensorsFile file = SafetensorsFile.open(weights);
         try {
             Map<String, StoredLinear> linears = new LinkedHashMap<>();
+            Map<String, float[]> norms = new LinkedHashMap<>();
             ObjectNode shapes = (ObjectNode) desc.required("shapes");
             for (SafetensorsTensorInfo info : file.tensorInfos()) {
                 int cut = info.name().indexOf(SEP);
@@ -91,11 +108,15 @@ public final class QuantizedModelStore {
                 }
                 String tensor = info.name().substring(0, cut);
                 var shape = shapes.required(tensor);
+                if (info.name().substring(cut + SEP.length()).equals(NORM)) {
+                    norms.put(tensor, normValues(weights, info.name(), file.bytes(info.name()), shape.get(1).asInt()));
+                    continue;
+                }
                 StoredLinear stored = linears.computeIfAbsent(tensor, t -> new StoredLinear(shape.get(0).asInt(),
                         shape.get(1).asInt(), new LinkedHashMap<>()));
                 stored.buffers().put(info.name().substring(cut + SEP.length()), file.bytes(info.name()));
             }
-            return Optional.of(new Entry(folder, desc, linears, file));
+            return Optional.of(new Entry(folder, desc, linears, norms, file));
         } catch (RuntimeException e) {
             file.close();
             if (e instanceof FileFormatException) {
@@ -105,8 +126,26 @@ public final class QuantizedModelStore {
         }
     }
 
-    /** Writes an entry atomically; {@code provenance} is stored in entry.json beside the scheme. */
-    public void save(Path folder, Scheme scheme, Map<String, QuantizedLinear> linears, ObjectNode provenance) {
+    private static float[] normValues(Path file, String name, MemorySegment bytes, int length) {
+        if (bytes.byteSize() != 4L * length) {
+            throw new FileFormatException(file, name, "holds " + bytes.byteSize() + " bytes for a norm of " + length);
+        }
+        float[] v = new float[length];
+        MemorySegment.copy(bytes, F32, 0, v, 0, length);
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                throw new FileFormatException(file, name, "holds " + x);
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Writes an entry atomically; {@code norms} (replacement norm vectors, may be empty) are stored as float32
+     * {@code <name>::norm}; {@code provenance} is stored in entry.json beside the scheme.
+     */
+    public void save(Path folder, Scheme scheme, Map<String, QuantizedLinear> linears, Map<String, float[]> norms,
+                     ObjectNode provenance) {
         try {
             Files.createDirectories(folder.getParent());
             Path tmp = Files.createTempDirectory(folder.getParent(), folder.getFileName() + ".tmp");
@@ -125,6 +164,14 @@ public final class QuantizedModelStore {
                         entries.add(SafetensorsEntry.vector(e.getKey() + SEP + b.getKey(), SafetensorsDType.U8,
                                 bytes.byteSize(), sink -> sink.writeBytes(bytes)));
                     }
+                }
+                for (var e : norms.entrySet()) {
+                    float[] v = e.getValue();
+                    shapes.putArray(e.getKey()).add(1).add(v.length);
+                    MemorySegment bytes = MemorySegment.ofArray(new byte[4 * v.length]);
+                    MemorySegment.copy(v, 0, bytes, F32, 0, v.length);
+                    entries.add(SafetensorsEntry.vector(e.getKey() + SEP + NORM, SafetensorsDType.U8, bytes.byteSize(),
+                            sink -> sink.writeBytes(bytes)));
                 }
                 SafetensorsWriter.write(tmp.resolve(WEIGHTS), entries, Map.of("format", "quantbench"));
                 Files.writeString(tmp.resolve(ENTRY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(desc));

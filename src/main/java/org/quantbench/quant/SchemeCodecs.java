@@ -1,6 +1,10 @@
 package org.quantbench.quant;
 
+import org.quantbench.quant.calib.CalibrationPipeline;
+import org.quantbench.quant.calib.LayerQuantizer;
 import org.quantbench.quant.fp8.Fp8Linear;
+import org.quantbench.quant.gptq.GptqConfig;
+import org.quantbench.quant.gptq.GptqLayerQuantizer;
 import org.quantbench.quant.ggml.GgmlBlockLinear;
 import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
@@ -11,13 +15,16 @@ import org.quantbench.tensor.WeightTensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
-/** The codec of each scheme: which format family quantizes it and restores it from the cache. */
+/**
+ * The codec of each scheme: which format family quantizes it and restores it from the cache; and for calibration
+ * schemes the {@link LayerQuantizer} that the {@link CalibrationPipeline} runs.
+ */
 final class SchemeCodecs {
     private SchemeCodecs() {}
 
     static SchemeCodec of(Scheme scheme) {
         return switch (scheme) {
-            case IntWeightScheme s when s.method() == IntWeightScheme.Method.RTN -> intWeights(s);
+            case IntWeightScheme s -> intWeights(s);
             case W8A8IntScheme s when s.smoothQuantAlpha() == 0 -> codec(
                     w -> W8A8IntLinear.quantize(w, null),
                     W8A8IntLinear::restore);
@@ -35,12 +42,38 @@ final class SchemeCodecs {
         };
     }
 
+    /**
+     * The per-layer algorithm of a calibration scheme ({@link Scheme#needsCalibration()}); an
+     * IllegalArgumentException for a scheme whose algorithm is not built.
+     */
+    static LayerQuantizer layerQuantizer(Scheme scheme) {
+        return switch (scheme) {
+            case IntWeightScheme s when s.method() == IntWeightScheme.Method.GPTQ ->
+                    new GptqLayerQuantizer(quantizer(s), group(s), GptqConfig.DEFAULT);
+            default -> throw new IllegalArgumentException(scheme.name() + ": "
+                    + scheme.unavailableReason().orElse("no calibration algorithm implements it"));
+        };
+    }
+
+    /** Every integer weight-only method shares IntGroupedLinear's layout; only RTN quantizes without data. */
     private static SchemeCodec intWeights(IntWeightScheme s) {
-        IntQuantizer quantizer = s.symmetric() ? IntQuantizer.symmetric(s.bits(), s.convention())
-                : IntQuantizer.asymmetric(s.bits());
-        int group = s.perChannel() ? IntGroupedLinear.PER_CHANNEL : s.groupSize();
-        return codec(w -> IntGroupedLinear.quantize(w, quantizer, group),
+        IntQuantizer quantizer = quantizer(s);
+        int group = group(s);
+        return codec(w -> {
+                    if (s.method() != IntWeightScheme.Method.RTN) {
+                        throw new IllegalStateException(s.name() + " is produced by the calibration pipeline, not per tensor");
+                    }
+                    return IntGroupedLinear.quantize(w, quantizer, group);
+                },
                 (rows, cols, b) -> IntGroupedLinear.restore(rows, cols, quantizer, group, b));
+    }
+
+    private static IntQuantizer quantizer(IntWeightScheme s) {
+        return s.symmetric() ? IntQuantizer.symmetric(s.bits(), s.convention()) : IntQuantizer.asymmetric(s.bits());
+    }
+
+    private static int group(IntWeightScheme s) {
+        return s.perChannel() ? IntGroupedLinear.PER_CHANNEL : s.groupSize();
     }
 
     @FunctionalInterface

@@ -34,7 +34,7 @@ public record W8A8IntScheme(double smoothQuantAlpha) implements Scheme {
 
     @Override
     public Optional<String> unavailableReason() {
-        return smoothQuantAlpha > 0 ? Optional.of("SmoothQuant needs the calibration pipeline, which is not built yet")
+        return smoothQuantAlpha > 0 ? Optional.of("SmoothQuant is not implemented on the calibration pipeline yet")
                 : Optional.empty();
     }
 }

@@ -1,12 +1,10 @@
 package org.quantbench.quant.calib;
 
 import org.quantbench.engine.LayerSteps;
-import org.quantbench.engine.Linear;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.ModelConfig;
 import org.quantbench.model.TensorNames;
 import org.quantbench.quant.QuantizedLinear;
-import org.quantbench.quant.ggml.GgmlLinearFactory;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.WeightTensor;
 
@@ -168,6 +166,27 @@ public final class CalibrationPipeline {
         return role.ordinal() < LinearRole.GATE.ordinal() ? role.ordinal() + 1 : role.ordinal() + 2;
     }
 
+    /** A linear's weights, transposed for the pipeline's GEMM on first use (never, for a float linear committed over). */
+    private static final class LinearPart {
+        private final int rows;
+        private final int cols;
+        private final TransposedWeights.Rows source;
+        private TransposedWeights weights;
+
+        LinearPart(int rows, int cols, TransposedWeights.Rows source) {
+            this.rows = rows;
+            this.cols = cols;
+            this.source = source;
+        }
+
+        TransposedWeights weights() {
+            if (weights == null) {
+                weights = new TransposedWeights(rows, cols, source);
+            }
+            return weights;
+        }
+    }
+
     /** One layer being calibrated: the algorithm's {@link LayerContext} and the stage buffers behind it. */
     private static final class LayerRun implements LayerContext, AutoCloseable {
         private final Checkpoint checkpoint;
@@ -183,12 +202,13 @@ public final class CalibrationPipeline {
         private final float[] qBias;
         private final float[] kBias;
         private final float[] vBias;
-        /** The parts the stages are computed with now: float[] norms and Linears. */
+        /** The parts the stages are computed with now: float[] norms and {@link LinearPart}s. */
         private final Object[] current = new Object[PARTS];
         private final Object[] floatParts = new Object[PARTS];
         private final Map<Stage, ActivationStore.Buffer> buffers = new EnumMap<>(Stage.class);
         private final Map<Stage, Object[]> computedWith = new EnumMap<>(Stage.class);
         private final Map<LinearRole, QuantizedLinear> committed = new EnumMap<>(LinearRole.class);
+        private float[] scratch = new float[0];
 
         LayerRun(Checkpoint checkpoint, int layer, ActivationStore.Buffer x, ActivationStore store, LayerSteps steps,
                  ComputePool pool, long seed, InputSource source, Progress progress) {
@@ -202,11 +222,11 @@ public final class CalibrationPipeline {
             this.seed = seed;
             this.source = source;
             this.progress = progress;
-            GgmlLinearFactory factory = new GgmlLinearFactory();
             floatParts[ATTN_NORM] = attnNorm();
             floatParts[FFN_NORM] = ffnNorm();
             for (LinearRole role : LinearRole.values()) {
-                floatParts[part(role)] = factory.create(role.tensorName(layer), weight(role));
+                WeightTensor w = weight(role);
+                floatParts[part(role)] = new LinearPart(w.rows(), w.cols(), (r, dst) -> w.readRow(r, dst, 0));
             }
             System.arraycopy(floatParts, 0, current, 0, PARTS);
             this.qBias = c.qkvBias() ? checkpoint.tensor(TensorNames.attnQBias(layer)).toFloatArray() : null;
@@ -253,7 +273,7 @@ public final class CalibrationPipeline {
             checkShape(role, linear);
             committed.put(role, linear);
             if (source == InputSource.QUANTIZED) {
-                current[part(role)] = linear;
+                current[part(role)] = quantizedPart(linear);
             }
         }
 
@@ -280,7 +300,9 @@ public final class CalibrationPipeline {
                 for (LinearRole role : LinearRole.values()) {
                     QuantizedLinear q = result.linears().get(role);
                     checkShape(role, q);
-                    current[part(role)] = q;
+                    if (committed.get(role) != q) {
+                        current[part(role)] = quantizedPart(q);
+                    }
                 }
                 current[ATTN_NORM] = checkNorm(TensorNames.attnNorm(layer), result.attnNorm(), (float[]) floatParts[ATTN_NORM]);
                 current[FFN_NORM] = checkNorm(TensorNames.ffnNorm(layer), result.ffnNorm(), (float[]) floatParts[FFN_NORM]);
@@ -333,8 +355,18 @@ public final class CalibrationPipeline {
             return true;
         }
 
-        private Linear linear(LinearRole role) {
-            return (Linear) current[part(role)];
+        private static LinearPart quantizedPart(QuantizedLinear q) {
+            return new LinearPart(q.outFeatures(), q.inFeatures(), (r, dst) -> q.dequantizeRow(r, dst, 0));
+        }
+
+        /** {@code y = x W^T} for the current weights of {@code role}, over one sample. */
+        private void forward(LinearRole role, float[] x, float[] y, int tokens) {
+            TransposedWeights w = ((LinearPart) current[part(role)]).weights();
+            int need = w.scratchSize(tokens);
+            if (scratch.length < need) {
+                scratch = new float[need];
+            }
+            w.multiply(x, tokens, y, scratch, pool);
         }
 
         private ActivationStore.Buffer compute(Stage stage) {
@@ -377,20 +409,20 @@ public final class CalibrationPipeline {
                     switch (stage) {
                         case ATTN_IN -> steps.rmsNorm(a, (float[]) current[ATTN_NORM], result, len);
                         case ATTN_OUT -> {
-                            linear(LinearRole.Q).forward(a, q, len, pool);
-                            linear(LinearRole.K).forward(a, k, len, pool);
-                            linear(LinearRole.V).forward(a, v, len, pool);
+                            forward(LinearRole.Q, a, q, len);
+                            forward(LinearRole.K, a, k, len);
+                            forward(LinearRole.V, a, v, len);
                             steps.attention(q, k, v, qBias, kBias, vBias, result, len);
                         }
                         case RESID, OUT -> {
                             inputs.get(1).read(s, b, 0);
-                            linear(stage == Stage.RESID ? LinearRole.O : LinearRole.DOWN).forward(b, result, len, pool);
+                            forward(stage == Stage.RESID ? LinearRole.O : LinearRole.DOWN, b, result, len);
                             LayerSteps.addInPlace(result, a, len * dim);
                         }
                         case FFN_IN -> steps.rmsNorm(a, (float[]) current[FFN_NORM], result, len);
                         case FFN_MID -> {
-                            linear(LinearRole.GATE).forward(a, result, len, pool);
-                            linear(LinearRole.UP).forward(a, b, len, pool);
+                            forward(LinearRole.GATE, a, result, len);
+                            forward(LinearRole.UP, a, b, len);
                             LayerSteps.swiglu(result, b, len * width);
                         }
                     }

@@ -1,0 +1,150 @@
+package org.quantbench.quant.calib;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.VectorSupport;
+
+/**
+ * The input Hessian of a linear over calibration activations, {@code H = (2/n) sum_t x_t x_t^T} (n rows), as GPTQ
+ * and AQLM use it. Rows are added in blocks; each block is one symmetric rank-k update {@code H += X^T X} computed as
+ * a blocked Vector API GEMM: the columns are padded to a multiple of the tile width, each task owns a strip of
+ * {@link #TILE_COLS} columns of the upper triangle, and its register tile of 4 rows x {@link #TILE_COLS} columns
+ * accumulates over {@link #TOKEN_BLOCK} tokens at a time (a broadcast of {@code x[t,i]}, one load of
+ * {@code x[t, j..]} per vector, FMA) so the panel it reads stays in L1. Only the upper triangle is computed; it is
+ * mirrored at the end.
+ */
+public final class HessianAccumulator {
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
+    private static final int LANES = S.length();
+    /** Columns of a tile: three vectors (48 at 512 bits, 24 at 256). */
+    static final int TILE_COLS = 3 * LANES;
+    private static final int TILE_ROWS = 4;
+    private static final int TOKEN_BLOCK = 64;
+
+    private final int cols;
+    private final int padded;
+    private final float[] h;
+    private float[] scratch = new float[0];
+    private long rows;
+
+    public HessianAccumulator(int cols) {
+        if (cols < 1) {
+            throw new IllegalArgumentException("a Hessian needs at least one column");
+        }
+        this.cols = cols;
+        this.padded = (cols + TILE_COLS - 1) / TILE_COLS * TILE_COLS;
+        this.h = new float[Math.multiplyExact(padded, padded)];
+    }
+
+    public int cols() { return cols; }
+
+    /** Rows added so far. */
+    public long rows() { return rows; }
+
+    /** The Hessian of every row of {@code activations}. */
+    public static float[] of(Activations activations, ComputePool pool) {
+        HessianAccumulator acc = new HessianAccumulator(activations.width());
+        float[] x = new float[activations.tokens() * activations.width()];
+        for (int s = 0; s < activations.samples(); s++) {
+            activations.read(s, x, 0);
+            acc.add(x, activations.tokens(), pool);
+        }
+        return acc.result();
+    }
+
+    /** Adds {@code n} rows of {@code x} ({@code n x cols}, row-major). */
+    public void add(float[] x, int n, ComputePool pool) {
+        if ((long) n * cols > x.length) {
+            throw new IllegalArgumentException(n + " rows of " + cols + " exceed the " + x.length + " values given");
+        }
+        if (scratch.length < n * padded) {
+            scratch = new float[n * padded];
+        }
+        float[] xp = scratch;
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(x, t * cols, xp, t * padded, cols);
+            java.util.Arrays.fill(xp, t * padded + cols, (t + 1) * padded, 0f);
+        }
+        int strips = padded / TILE_COLS;
+        pool.forEach(strips, (long) n * TILE_COLS * padded / 2, strip -> strip(xp, n, strip * TILE_COLS));
+        rows += n;
+    }
+
+    /** {@code H[i, j0..j0+TILE_COLS) += sum_t x[t,i] x[t, j0..]} for every i up to the strip's end. */
+    private void strip(float[] x, int n, int j0) {
+        int iEnd = j0 + TILE_COLS;
+        if (!VectorSupport.enabled()) {
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < iEnd; i++) {
+                    float xi = x[t * padded + i];
+                    for (int j = j0; j < iEnd; j++) {
+                        h[i * padded + j] += xi * x[t * padded + j];
+                    }
+                }
+            }
+            return;
+        }
+        for (int t0 = 0; t0 < n; t0 += TOKEN_BLOCK) {
+            int t1 = Math.min(n, t0 + TOKEN_BLOCK);
+            for (int i = 0; i < iEnd; i += TILE_ROWS) {
+                tile(x, t0, t1, i, j0);
+            }
+        }
+    }
+
+    private void tile(float[] x, int t0, int t1, int i, int j0) {
+        int p = padded;
+        int h0 = i * p + j0;
+        FloatVector a00 = FloatVector.fromArray(S, h, h0), a01 = FloatVector.fromArray(S, h, h0 + LANES),
+                a02 = FloatVector.fromArray(S, h, h0 + 2 * LANES);
+        FloatVector a10 = FloatVector.fromArray(S, h, h0 + p), a11 = FloatVector.fromArray(S, h, h0 + p + LANES),
+                a12 = FloatVector.fromArray(S, h, h0 + p + 2 * LANES);
+        FloatVector a20 = FloatVector.fromArray(S, h, h0 + 2 * p), a21 = FloatVector.fromArray(S, h, h0 + 2 * p + LANES),
+                a22 = FloatVector.fromArray(S, h, h0 + 2 * p + 2 * LANES);
+        FloatVector a30 = FloatVector.fromArray(S, h, h0 + 3 * p), a31 = FloatVector.fromArray(S, h, h0 + 3 * p + LANES),
+                a32 = FloatVector.fromArray(S, h, h0 + 3 * p + 2 * LANES);
+        for (int t = t0; t < t1; t++) {
+            int row = t * p;
+            FloatVector x0 = FloatVector.fromArray(S, x, row + j0);
+            FloatVector x1 = FloatVector.fromArray(S, x, row + j0 + LANES);
+            FloatVector x2 = FloatVector.fromArray(S, x, row + j0 + 2 * LANES);
+            FloatVector b = FloatVector.broadcast(S, x[row + i]);
+            a00 = x0.fma(b, a00); a01 = x1.fma(b, a01); a02 = x2.fma(b, a02);
+            b = FloatVector.broadcast(S, x[row + i + 1]);
+            a10 = x0.fma(b, a10); a11 = x1.fma(b, a11); a12 = x2.fma(b, a12);
+            b = FloatVector.broadcast(S, x[row + i + 2]);
+            a20 = x0.fma(b, a20); a21 = x1.fma(b, a21); a22 = x2.fma(b, a22);
+            b = FloatVector.broadcast(S, x[row + i + 3]);
+            a30 = x0.fma(b, a30); a31 = x1.fma(b, a31); a32 = x2.fma(b, a32);
+        }
+        a00.intoArray(h, h0); a01.intoArray(h, h0 + LANES); a02.intoArray(h, h0 + 2 * LANES);
+        a10.intoArray(h, h0 + p); a11.intoArray(h, h0 + p + LANES); a12.intoArray(h, h0 + p + 2 * LANES);
+        a20.intoArray(h, h0 + 2 * p); a21.intoArray(h, h0 + 2 * p + LANES); a22.intoArray(h, h0 + 2 * p + 2 * LANES);
+        a30.intoArray(h, h0 + 3 * p); a31.intoArray(h, h0 + 3 * p + LANES); a32.intoArray(h, h0 + 3 * p + 2 * LANES);
+    }
+
+    /**
+     * {@code (2/n) X^T X} as a full symmetric {@code cols x cols} row-major matrix (n = rows added). Non-finite
+     * entries (NaN or overflowing activations) are an IllegalArgumentException.
+     */
+    public float[] result() {
+        if (rows == 0) {
+            throw new IllegalStateException("no calibration rows were added");
+        }
+        float scale = (float) (2.0 / rows);
+        float[] out = new float[cols * cols];
+        for (int i = 0; i < cols; i++) {
+            for (int j = i; j < cols; j++) {
+                float v = h[i * padded + j] * scale;
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("the input Hessian holds " + v + " at [" + i + ", " + j
+                            + "]: calibration activations are not finite or overflow float");
+                }
+                out[i * cols + j] = v;
+                out[j * cols + i] = v;
+            }
+        }
+        return out;
+    }
+}
