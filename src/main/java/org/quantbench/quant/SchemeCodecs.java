@@ -1,5 +1,8 @@
 package org.quantbench.quant;
 
+import org.quantbench.quant.autoround.AutoRoundLayerQuantizer;
+import org.quantbench.quant.autoround.AutoRoundOptions;
+import org.quantbench.quant.awq.AwqLayerQuantizer;
 import org.quantbench.quant.calib.CalibrationPipeline;
 import org.quantbench.quant.calib.LayerQuantizer;
 import org.quantbench.quant.fp8.Fp8Linear;
@@ -10,6 +13,7 @@ import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
 import org.quantbench.quant.intq.W8A8IntLinear;
 import org.quantbench.quant.nf4.Nf4Linear;
+import org.quantbench.quant.smoothquant.SmoothQuantLayerQuantizer;
 import org.quantbench.tensor.WeightTensor;
 
 import java.lang.foreign.MemorySegment;
@@ -25,8 +29,12 @@ final class SchemeCodecs {
     static SchemeCodec of(Scheme scheme) {
         return switch (scheme) {
             case IntWeightScheme s -> intWeights(s);
-            case W8A8IntScheme s when s.smoothQuantAlpha() == 0 -> codec(
-                    w -> W8A8IntLinear.quantize(w, null),
+            case W8A8IntScheme s -> codec(w -> {
+                        if (s.smoothQuantAlpha() > 0) {
+                            throw new IllegalStateException(s.name() + " is produced by the calibration pipeline, not per tensor");
+                        }
+                        return W8A8IntLinear.quantize(w, null);
+                    },
                     W8A8IntLinear::restore);
             case Fp8Scheme s -> {
                 Fp8Linear.Activations act = s.dynamicActivations() ? Fp8Linear.Activations.DYNAMIC : Fp8Linear.Activations.FLOAT;
@@ -50,6 +58,10 @@ final class SchemeCodecs {
         return switch (scheme) {
             case IntWeightScheme s when s.method() == IntWeightScheme.Method.GPTQ ->
                     new GptqLayerQuantizer(quantizer(s), group(s), GptqConfig.DEFAULT);
+            case IntWeightScheme s when s.method() == IntWeightScheme.Method.AWQ -> AwqLayerQuantizer.forScheme(s);
+            case IntWeightScheme s when s.method() == IntWeightScheme.Method.AUTOROUND ->
+                    new AutoRoundLayerQuantizer(AutoRoundOptions.defaults(quantizer(s), group(s)));
+            case W8A8IntScheme s when s.smoothQuantAlpha() > 0 -> SmoothQuantLayerQuantizer.forScheme(s);
             default -> throw new IllegalArgumentException(scheme.name() + ": "
                     + scheme.unavailableReason().orElse("no calibration algorithm implements it"));
         };

@@ -50,10 +50,13 @@ public final class SmoothQuant {
     public static List<W8A8IntLinear> quantize(List<float[]> weights, List<String> names, int cols, float[] s) {
         List<W8A8IntLinear> out = new ArrayList<>();
         for (int l = 0; l < weights.size(); l++) {
-            float[] w = ChannelScaling.scaleColumns(weights.get(l), cols, s);
-            out.add(W8A8IntLinear.quantize(new WeightTensor(names.get(l), DType.F32, w.length / cols, cols,
-                    MemorySegment.ofArray(w)), null));
+            out.add(w8a8(names.get(l), ChannelScaling.scaleColumns(weights.get(l), cols, s), cols));
         }
         return out;
+    }
+
+    /** {@link W8A8IntLinear} of float weights ({@code rows x cols}) whose smoothing is already folded in. */
+    public static W8A8IntLinear w8a8(String name, float[] w, int cols) {
+        return W8A8IntLinear.quantize(new WeightTensor(name, DType.F32, w.length / cols, cols, MemorySegment.ofArray(w)), null);
     }
 }

@@ -30,7 +30,7 @@ import java.util.Map;
  *   v row feeds several o channels); otherwise o is quantized unsmoothed.</li>
  * </ul>
  * Each linear is then {@link W8A8IntLinear} on its smoothed weights, with no run-time smoothing of its own. The layer's
- * loss is the sum over its linears of the mean squared output error against the float linear on the first
+ * loss is the sum over its linears of the mean squared output error against the smoothed float linear on the first
  * calibration sample (activations quantized as at inference).
  */
 public final class SmoothQuantLayerQuantizer implements LayerQuantizer {
@@ -84,13 +84,11 @@ public final class SmoothQuantLayerQuantizer implements LayerQuantizer {
         for (InputGroup g : InputGroup.values()) {
             Activations in = inputs.get(g);
             float[] s = factors.get(g);
-            List<LinearRole> roles = LinearRole.reading(g);
-            List<W8A8IntLinear> q = SmoothQuant.quantize(roles.stream().map(smoothed::get).toList(),
-                    roles.stream().map(r -> r.tensorName(context.layer())).toList(), in.width(), s != null ? s
-                            : ones(in.width()));
-            for (int i = 0; i < roles.size(); i++) {
-                linears.put(roles.get(i), q.get(i));
-                loss += sampleError(q.get(i), floats.get(roles.get(i)), in, s, context);
+            for (LinearRole role : LinearRole.reading(g)) {
+                float[] w = smoothed.get(role);
+                W8A8IntLinear q = SmoothQuant.w8a8(role.tensorName(context.layer()), w, in.width());
+                linears.put(role, q);
+                loss += sampleError(q, w, in, s, context);
             }
         }
         return new LayerResult(linears, ChannelScaling.divide(context.attnNorm(), factors.get(InputGroup.ATTN_IN)),
@@ -115,25 +113,22 @@ public final class SmoothQuantLayerQuantizer implements LayerQuantizer {
         }
     }
 
-    private static float[] ones(int n) {
-        float[] v = new float[n];
-        java.util.Arrays.fill(v, 1f);
-        return v;
-    }
-
-    /** Mean squared output error on sample 0: the quantized linear on {@code x / s} against the float one on x. */
+    /**
+     * Mean squared output error on sample 0 of the quantized linear against its smoothed float weights {@code w}, both
+     * on the smoothed inputs {@code x / s}.
+     */
     private static double sampleError(W8A8IntLinear q, float[] w, Activations in, float[] s, LayerContext context) {
         int tokens = in.tokens();
         int cols = in.width();
         int rows = q.outFeatures();
         float[] x = in.sample(0);
-        float[] want = new float[tokens * rows];
-        DenseGemm.multiplyTransposed(x, tokens, w, rows, cols, want, context.pool());
         if (s != null) {
             for (int i = 0; i < x.length; i++) {
                 x[i] /= s[i % cols];
             }
         }
+        float[] want = new float[tokens * rows];
+        DenseGemm.multiplyTransposed(x, tokens, w, rows, cols, want, context.pool());
         float[] got = new float[tokens * rows];
         q.forward(x, got, tokens, context.pool());
         double sum = 0;
