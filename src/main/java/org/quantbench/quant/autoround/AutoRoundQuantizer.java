@@ -7,6 +7,7 @@ import org.quantbench.quant.awq.DenseGemm;
 import org.quantbench.quant.calib.Activations;
 import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.MatmulKernels;
 
 import java.util.SplittableRandom;
 
@@ -18,10 +19,12 @@ import java.util.SplittableRandom;
  * each linear's own output, a documented simplification of auto-round's whole-block objective (the block's output
  * through attention and the MLP with all its linears quantized at once).
  * <p>
- * A step is two GEMMs on {@link TiledMatmul}'s blocked Vector API kernel: {@code R = X_b E^T} ({@code L x rows}, the
- * output error, whose squares are the loss) and {@code G = R^T X_b} ({@code rows x cols}, the gradient with respect to
- * the quantized weights up to a positive factor, which signSGD ignores), plus the element-wise fake quantization and
- * update, split over rows on the pool.
+ * With the error {@code E = W' - W} of the current values, a step is either two GEMMs on {@link TiledMatmul}'s blocked
+ * Vector API kernel, {@code R = X_b E^T} ({@code L x rows}, the output error, whose squares are the loss) and
+ * {@code G = R^T X_b} ({@code rows x cols}, the gradient with respect to the quantized weights up to a positive factor,
+ * which signSGD ignores), or, given the sample's Gram matrix ({@link SampleGrams}, when {@code cols < 2 L}), the one
+ * GEMM {@code G = E H_b} with the loss {@code tr(E H_b E^T)}: the same numbers up to float rounding. The element-wise
+ * fake quantization and update are split over rows on the pool.
  */
 public final class AutoRoundQuantizer {
 
@@ -35,20 +38,22 @@ public final class AutoRoundQuantizer {
 
     private AutoRoundQuantizer() {}
 
-    /** As {@link #quantize(float[], int, int, Activations, AutoRoundOptions, long, ComputePool)} on {@code samples x tokens} rows of x. */
+    /** As {@link #quantize(float[], int, int, Activations, SampleGrams, AutoRoundOptions, long, ComputePool)} on {@code samples x tokens} rows of x. */
     public static Result quantize(float[] w, int rows, int cols, float[] x, int samples, int tokens, AutoRoundOptions options,
                                   long seed, ComputePool pool) {
-        return quantize(w, rows, cols, new ArrayActivations(x, samples, tokens, cols), options, seed, pool);
+        Activations a = new ArrayActivations(x, samples, tokens, cols);
+        return quantize(w, rows, cols, a, SampleGrams.pays(a) ? SampleGrams.of(a, pool) : null, options, seed, pool);
     }
 
     /**
      * @param w    the float weights, {@code rows x cols} row-major
-     * @param x    the linear's calibration inputs; each step reads one sample
-     * @param seed picks the sample of each step
+     * @param x     the linear's calibration inputs; each step reads one sample
+     * @param grams the Gram matrices of x's samples for the one-GEMM step, or null for the two-GEMM step
+     * @param seed  picks the sample of each step
      */
-    public static Result quantize(float[] w, int rows, int cols, Activations x, AutoRoundOptions options, long seed,
-                                  ComputePool pool) {
-        if (x.width() != cols) {
+    public static Result quantize(float[] w, int rows, int cols, Activations x, SampleGrams grams, AutoRoundOptions options,
+                                  long seed, ComputePool pool) {
+        if (x.width() != cols || (grams != null && (grams.cols() != cols || grams.samples() != x.samples()))) {
             throw new IllegalArgumentException("inputs of " + x.width() + " channels for a weight of " + cols + " columns");
         }
         ChannelStats.checkFinite(w, rows, cols);
@@ -56,11 +61,12 @@ public final class AutoRoundQuantizer {
         RoundingState state = new RoundingState(w, rows, cols, options);
         RoundingState best = state.copy();
         SplittableRandom random = new SplittableRandom(seed);
-        float[] xb = new float[tokens * cols];
-        float[] xbT = new float[tokens * cols];
+        boolean direct = grams == null;
+        float[] xb = direct ? new float[tokens * cols] : null;
+        float[] xbT = direct ? new float[tokens * cols] : null;
+        float[] residual = direct ? new float[tokens * rows] : null;
+        float[] residualT = direct ? new float[tokens * rows] : null;
         float[] e = new float[rows * cols];
-        float[] residual = new float[tokens * rows];
-        float[] residualT = new float[tokens * rows];
         float[] grad = new float[rows * cols];
         double firstLoss = Double.NaN;
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -70,13 +76,21 @@ public final class AutoRoundQuantizer {
             if (Thread.currentThread().isInterrupted()) {
                 throw new java.util.concurrent.CancellationException("AutoRound cancelled at step " + it);
             }
-            x.read(random.nextInt(x.samples()), xb, 0);
-            ChannelStats.checkFinite(xb, tokens, cols);
+            int sample = random.nextInt(x.samples());
             pool.forEach(chunks, (long) TiledMatmul.CHUNK_ROWS * cols, c -> state.error(rowStart(c), rowEnd(c, rows), e));
-            DenseGemm.multiplyTransposed(xb, tokens, e, rows, cols, residual, pool);
             double loss = 0;
-            for (float r : residual) {
-                loss += (double) r * r;
+            if (direct) {
+                x.read(sample, xb, 0);
+                ChannelStats.checkFinite(xb, tokens, cols);
+                DenseGemm.multiplyTransposed(xb, tokens, e, rows, cols, residual, pool);
+                for (float r : residual) {
+                    loss += (double) r * r;
+                }
+            } else {
+                DenseGemm.multiplyTransposed(e, rows, grams.sample(sample), cols, cols, grad, pool); // H is symmetric
+                for (int r = 0; r < rows; r++) {
+                    loss += MatmulKernels.dot(e, r * cols, grad, r * cols, cols);
+                }
             }
             loss /= (double) tokens * rows;
             if (it == 0) {
@@ -87,9 +101,11 @@ public final class AutoRoundQuantizer {
                 bestIteration = it;
                 best.copyFrom(state);
             }
-            DenseGemm.transposeInto(residual, tokens, rows, residualT);
-            DenseGemm.transposeInto(xb, tokens, cols, xbT);
-            DenseGemm.multiplyTransposed(residualT, rows, xbT, cols, tokens, grad, pool);
+            if (direct) {
+                DenseGemm.transposeInto(residual, tokens, rows, residualT);
+                DenseGemm.transposeInto(xb, tokens, cols, xbT);
+                DenseGemm.multiplyTransposed(residualT, rows, xbT, cols, tokens, grad, pool);
+            }
             float lr = (float) (options.learningRate() * (1.0 - (double) it / options.iterations()));
             pool.forEach(chunks, (long) TiledMatmul.CHUNK_ROWS * cols, c -> state.step(grad, lr, rowStart(c), rowEnd(c, rows)));
         }

@@ -1,8 +1,14 @@
 package org.quantbench.quant.autoround;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
 import org.quantbench.quant.intq.SymmetricConvention;
+import org.quantbench.tensor.MatmulKernels;
+import org.quantbench.tensor.VectorSupport;
 
 /**
  * What AutoRound learns for one weight matrix, and its fake quantization with straight-through gradients.
@@ -25,10 +31,18 @@ import org.quantbench.quant.intq.SymmetricConvention;
  * symmetric). With {@code v = 0} and factors 1 each is exactly {@link IntQuantizer}'s round-to-nearest, except that the
  * asymmetric scale is fp16 here as in auto-round. Gradients treat {@code round} and the fp16 rounding as the identity
  * (straight-through); where the clamp is active a weight passes no gradient to its offset.
+ * <p>
+ * The element-wise passes run on the Vector API over full vectors of each group (scalar tails): {@code round} is the
+ * float "add and subtract 1.5 * 2^23" trick, which rounds half to even exactly like {@code Math.rint} for the
+ * magnitudes below 2^22 that it is given (arguments are clamped to +-2^20 first; codes are clamped to 0..255 later
+ * anyway), so both paths give the same codes; per-group gradient sums are reduced in a fixed lane order.
  */
 final class RoundingState {
     private static final float FP16_FLOOR = fp16(1e-5f);
     private static final float FLOAT32_FLOOR = 0x1p-23f;
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
+    private static final float ROUNDER = 0x1.8p23f;
+    private static final float ROUND_RANGE = 0x1p20f;
 
     private final float[] w;
     private final int rows;
@@ -152,13 +166,33 @@ final class RoundingState {
                 int gk = r * groups + k;
                 float s = scale(gk);
                 int z = zero(gk, s);
+                int start = r * cols + k * groupCols;
                 int end = r * cols + Math.min(cols, (k + 1) * groupCols);
-                for (int i = r * cols + k * groupCols; i < end; i++) {
+                int i = start;
+                if (VectorSupport.enabled()) {
+                    for (int bound = start + S.loopBound(end - start); i < bound; i += S.length()) {
+                        FloatVector wv = FloatVector.fromArray(S, w, i);
+                        FloatVector q = code(wv.div(s), FloatVector.fromArray(S, v, i), z);
+                        q.sub(z).mul(s).sub(wv).intoArray(e, i);
+                    }
+                }
+                for (; i < end; i++) {
                     double u = Math.rint(w[i] / s + v[i]) + z;
                     e[i] = IntQuantizer.dequantize((int) Math.max(0, Math.min(maxCode, u)), s, z) - w[i];
                 }
             }
         }
+    }
+
+    /** {@code round(w/s + v) + z} before the clamp to the code range. */
+    private static FloatVector unclamped(FloatVector wOverS, FloatVector v, int z) {
+        FloatVector a = wOverS.add(v).max(-ROUND_RANGE).min(ROUND_RANGE);
+        return a.add(ROUNDER).sub(ROUNDER).add(z);
+    }
+
+    /** The codes, as floats, clamped to {@code [0, 2^b-1]}. */
+    private FloatVector code(FloatVector wOverS, FloatVector v, int z) {
+        return unclamped(wOverS, v, z).max(0f).min(maxCode);
     }
 
     /**
@@ -179,8 +213,34 @@ final class RoundingState {
                 float signS = Math.signum(s);
                 double gScale = 0;
                 double gMin = 0;
+                int start = r * cols + k * groupCols;
                 int end = r * cols + Math.min(cols, (k + 1) * groupCols);
-                for (int i = r * cols + k * groupCols; i < end; i++) {
+                int i = start;
+                if (VectorSupport.enabled()) {
+                    FloatVector accScale = FloatVector.zero(S);
+                    FloatVector accMin = FloatVector.zero(S);
+                    float step = lr * signS;
+                    float mOverS = m / s;
+                    for (int bound = start + S.loopBound(end - start); i < bound; i += S.length()) {
+                        FloatVector wOverS = FloatVector.fromArray(S, w, i).div(s);
+                        FloatVector vv = FloatVector.fromArray(S, v, i);
+                        FloatVector gv = FloatVector.fromArray(S, g, i);
+                        FloatVector u = unclamped(wOverS, vv, z);
+                        VectorMask<Float> inside = u.compare(VectorOperators.GE, 0f).and(u.compare(VectorOperators.LE, maxCode));
+                        FloatVector q = u.max(0f).min(maxCode).sub(z);
+                        FloatVector sign = FloatVector.zero(S).blend(1f, gv.compare(VectorOperators.GT, 0f))
+                                .blend(-1f, gv.compare(VectorOperators.LT, 0f));
+                        vv.sub(sign.mul(step)).max(-0.5f).min(0.5f).intoArray(v, i, inside);
+                        FloatVector outsideTerm = asymmetric ? q.sub(mOverS) : q;
+                        accScale = gv.mul(q.sub(wOverS).blend(outsideTerm, inside.not())).add(accScale);
+                        if (asymmetric) {
+                            accMin = accMin.add(gv, inside.not());
+                        }
+                    }
+                    gScale = MatmulKernels.sumLanes(accScale);
+                    gMin = MatmulKernels.sumLanes(accMin);
+                }
+                for (; i < end; i++) {
                     double u = Math.rint(w[i] / s + v[i]) + z;
                     boolean inside = u >= 0 && u <= maxCode;
                     int q = (int) Math.max(0, Math.min(maxCode, u)) - z;
