@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * each linear's own output, a documented simplification of auto-round's whole-block objective (the block's output
  * through attention and the MLP with all its linears quantized at once).
  * <p>
- * With the error {@code E = W' - W} of the current values, a step is either two GEMMs on {@link TiledMatmul}'s blocked
- * Vector API kernel, {@code R = X_b E^T} ({@code L x rows}, the output error, whose squares are the loss) and
+ * With the error {@code E = W' - W} of the current values, a step is either two GEMMs on the blocked Vector API
+ * kernel {@link DenseGemm#multiply}, {@code R = X_b E^T} ({@code L x rows}, the output error, whose squares are the loss) and
  * {@code G = R^T X_b} ({@code rows x cols}, the gradient with respect to the quantized weights up to a positive factor,
  * which signSGD ignores), or, given the sample's Gram matrix ({@link SampleGrams}, when {@code cols < 2 L}), the one
  * GEMM {@code G = E H_b} with the loss {@code tr(E H_b E^T)}: the same numbers up to float rounding. The element-wise
@@ -63,7 +63,7 @@ public final class AutoRoundQuantizer {
         SplittableRandom random = new SplittableRandom(seed);
         boolean direct = grams == null;
         float[] xb = direct ? new float[tokens * cols] : null;
-        float[] xbT = direct ? new float[tokens * cols] : null;
+        float[] eT = direct ? new float[rows * cols] : null;
         float[] residual = direct ? new float[tokens * rows] : null;
         float[] residualT = direct ? new float[tokens * rows] : null;
         float[] e = new float[rows * cols];
@@ -82,12 +82,13 @@ public final class AutoRoundQuantizer {
             if (direct) {
                 x.read(sample, xb, 0);
                 ChannelStats.checkFinite(xb, tokens, cols);
-                DenseGemm.multiplyTransposed(xb, tokens, e, rows, cols, residual, pool);
+                DenseGemm.transposeInto(e, rows, cols, eT);
+                DenseGemm.multiply(xb, tokens, cols, eT, rows, residual, pool);
                 for (float r : residual) {
                     loss += (double) r * r;
                 }
             } else {
-                DenseGemm.multiplyTransposed(e, rows, grams.sample(sample), cols, cols, grad, pool); // H is symmetric
+                DenseGemm.multiply(e, rows, cols, grams.sample(sample), cols, grad, pool);
                 for (int r = 0; r < rows; r++) {
                     loss += MatmulKernels.dot(e, r * cols, grad, r * cols, cols);
                 }
@@ -103,8 +104,7 @@ public final class AutoRoundQuantizer {
             }
             if (direct) {
                 DenseGemm.transposeInto(residual, tokens, rows, residualT);
-                DenseGemm.transposeInto(xb, tokens, cols, xbT);
-                DenseGemm.multiplyTransposed(residualT, rows, xbT, cols, tokens, grad, pool);
+                DenseGemm.multiply(residualT, rows, tokens, xb, cols, grad, pool);
             }
             float lr = (float) (options.learningRate() * (1.0 - (double) it / options.iterations()));
             pool.forEach(chunks, (long) TiledMatmul.CHUNK_ROWS * cols, c -> state.step(grad, lr, rowStart(c), rowEnd(c, rows)));

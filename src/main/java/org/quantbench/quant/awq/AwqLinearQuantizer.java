@@ -77,7 +77,7 @@ public final class AwqLinearQuantizer {
             }
         }
         float[] eh = new float[errors.length];
-        DenseGemm.multiplyTransposed(errors, n * rows, block, len, len, eh, pool);
+        DenseGemm.multiply(errors, n * rows, len, block, len, eh, pool);
         for (int r = 0; r < rows; r++) {
             float best = Float.POSITIVE_INFINITY;
             for (int i = 0; i < n; i++) {

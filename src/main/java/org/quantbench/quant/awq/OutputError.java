@@ -15,7 +15,7 @@ public final class OutputError {
     /** {@code tr(E H E^T)}, the summed squared output error over all tokens and rows. */
     public static double sumSquares(float[] e, int rows, int cols, float[] gram, ComputePool pool) {
         float[] eh = new float[rows * cols];
-        DenseGemm.multiplyTransposed(e, rows, gram, cols, cols, eh, pool); // H is symmetric: its rows are its columns
+        DenseGemm.multiply(e, rows, cols, gram, cols, eh, pool);
         double sum = 0;
         for (int r = 0; r < rows; r++) {
             sum += MatmulKernels.dot(e, r * cols, eh, r * cols, cols);

@@ -45,6 +45,32 @@ class DenseGemmTest {
     }
 
     @Test
+    void outerProductKernelMatchesDoublePrecisionOnOddShapes() {
+        int[][] shapes = {{1, 1, 1}, {7, 33, 5}, {13, 300, 48}, {9, 130, 100}, {64, 576, 96}};
+        try (ComputePool pool = new ComputePool(2)) {
+            for (int[] s : shapes) {
+                int m = s[0], k = s[1], n = s[2];
+                float[] a = random(m * k, m + 1);
+                float[] b = random(k * n, n + 2);
+                float[] out = new float[m * n];
+                java.util.Arrays.fill(out, Float.NaN); // overwritten, not accumulated into
+                DenseGemm.multiply(a, m, k, b, n, out, pool);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double ref = 0, mag = 0;
+                        for (int c = 0; c < k; c++) {
+                            ref += (double) a[i * k + c] * b[c * n + j];
+                            mag += Math.abs((double) a[i * k + c] * b[c * n + j]);
+                        }
+                        assertThat((double) out[i * n + j]).as("%s [%d,%d]", java.util.Arrays.toString(s), i, j)
+                                .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-12));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void gramOverSeveralSlicesIsSymmetricAndMatchesDirectSums() {
         int tokens = 1100; // three slices, the last short
         int cols = 37;
