@@ -4,7 +4,6 @@ import org.quantbench.model.ModelConfig;
 import org.quantbench.quant.IntWeightScheme;
 import org.quantbench.quant.QuantizedLinear;
 import org.quantbench.quant.calib.Activations;
-import org.quantbench.quant.calib.HessianAccumulator;
 import org.quantbench.quant.calib.InputGroup;
 import org.quantbench.quant.calib.LayerContext;
 import org.quantbench.quant.calib.LayerQuantizer;
@@ -58,7 +57,7 @@ public final class AwqLayerQuantizer implements LayerQuantizer {
         Map<InputGroup, Input> inputs = new EnumMap<>(InputGroup.class);
         for (InputGroup g : InputGroup.values()) {
             Activations a = context.inputs(g);
-            inputs.put(g, new Input(a, ChannelStats.meanAbs(a), gram(a, context)));
+            inputs.put(g, new Input(a, ChannelStats.meanAbs(a), DenseGemm.gram(a, context.pool())));
         }
         Map<LinearRole, float[]> w = new EnumMap<>(LinearRole.class);
         for (LinearRole role : LinearRole.values()) {
@@ -102,19 +101,6 @@ public final class AwqLayerQuantizer implements LayerQuantizer {
         }
         return new LayerResult(linears, ChannelScaling.divide(context.attnNorm(), sAttn),
                 ChannelScaling.divide(context.ffnNorm(), sFfn), loss);
-    }
-
-    /**
-     * {@code X^T X} from the pipeline's Hessian accumulator ({@code H = (2/n) X^T X}, upper triangle only, the faster
-     * kernel), scaled back by {@code n / 2}.
-     */
-    private static float[] gram(Activations a, LayerContext context) {
-        float[] h = HessianAccumulator.of(a, context.pool());
-        float scale = (float) (a.rows() / 2.0);
-        for (int i = 0; i < h.length; i++) {
-            h[i] *= scale;
-        }
-        return h;
     }
 
     private float[] search(LayerContext context, Input in, Map<LinearRole, float[]> w, LinearRole... roles) {

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantbench.engine.TiledMatmul;
 import org.quantbench.quant.calib.Activations;
+import org.quantbench.quant.calib.HessianAccumulator;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.VectorSupport;
 
@@ -16,8 +17,6 @@ import org.quantbench.tensor.VectorSupport;
  * closer to the FMA peak; its summation order is plain k order per output, which calibration does not care about.
  */
 public final class DenseGemm {
-    /** Tokens per slice when accumulating a Gram matrix: one K-block of the GEMM. */
-    private static final int GRAM_SLICE = 512;
     /** Side of the square blocks a transpose copies, so both sides stay in L1. */
     private static final int TRANSPOSE_BLOCK = 32;
 
@@ -110,24 +109,23 @@ public final class DenseGemm {
     /** {@code x^T}: {@code x} is {@code rows x cols} row-major, the result {@code cols x rows}. */
     public static float[] transpose(float[] x, int rows, int cols) {
         float[] t = new float[x.length];
-        transpose(x, 0, rows, cols, t);
+        transpose(x, rows, cols, t);
         return t;
     }
 
     /** {@code x^T} into {@code dst}: {@code x} is {@code rows x cols}, {@code dst} at least {@code cols x rows}. */
     public static void transposeInto(float[] x, int rows, int cols, float[] dst) {
         checkLength("x", x.length, (long) rows * cols);
-        transpose(x, 0, rows, cols, dst);
+        transpose(x, rows, cols, dst);
     }
 
-    /** Rows {@code [row0, row0 + rows)} of {@code x} (width {@code cols}) transposed into {@code dst} ({@code cols x rows}). */
-    static void transpose(float[] x, int row0, int rows, int cols, float[] dst) {
+    private static void transpose(float[] x, int rows, int cols, float[] dst) {
         for (int r0 = 0; r0 < rows; r0 += TRANSPOSE_BLOCK) {
             int r1 = Math.min(rows, r0 + TRANSPOSE_BLOCK);
             for (int c0 = 0; c0 < cols; c0 += TRANSPOSE_BLOCK) {
                 int c1 = Math.min(cols, c0 + TRANSPOSE_BLOCK);
                 for (int r = r0; r < r1; r++) {
-                    int src = (row0 + r) * cols;
+                    int src = r * cols;
                     for (int c = c0; c < c1; c++) {
                         dst[c * rows + r] = x[src + c];
                     }
@@ -139,36 +137,25 @@ public final class DenseGemm {
     /**
      * The Gram matrix {@code X^T X} ({@code cols x cols}, symmetric) of {@code tokens} rows of {@code x}: the
      * per-channel input products from which every output error {@code ||X E^T||^2 = tr(E X^T X E^T)} follows without
-     * running the tokens again. Accumulated over slices of {@value #GRAM_SLICE} tokens, transposed one at a time.
+     * running the tokens again.
      */
     public static float[] gram(float[] x, int tokens, int cols, ComputePool pool) {
         checkLength("x", x.length, (long) tokens * cols);
         return gram(ArrayActivations.of(x, tokens, cols), pool);
     }
 
-    /** {@link #gram(float[], int, int, ComputePool)} over every token of every sample. */
+    /**
+     * {@link #gram(float[], int, int, ComputePool)} over every token of every sample, from the calibration pipeline's
+     * {@link HessianAccumulator} ({@code H = (2/n) X^T X}, upper triangle only, its own blocked kernel) scaled back by
+     * {@code n / 2}.
+     */
     public static float[] gram(Activations a, ComputePool pool) {
-        int cols = a.width();
-        int tokens = a.tokens();
-        float[] g = new float[cols * cols];
-        float[] x = new float[tokens * cols];
-        float[] slice = new float[cols * Math.min(tokens, GRAM_SLICE)];
-        float[] part = a.rows() > GRAM_SLICE ? new float[cols * cols] : g;
-        for (int s = 0; s < a.samples(); s++) {
-            a.read(s, x, 0);
-            for (int t0 = 0; t0 < tokens; t0 += GRAM_SLICE) {
-                int n = Math.min(GRAM_SLICE, tokens - t0);
-                float[] xt = n == slice.length / cols ? slice : new float[cols * n];
-                transpose(x, t0, n, cols, xt);
-                multiplyTransposed(xt, cols, xt, cols, n, part, pool);
-                if (part != g) {
-                    for (int i = 0; i < g.length; i++) {
-                        g[i] += part[i];
-                    }
-                }
-            }
+        float[] h = HessianAccumulator.of(a, pool);
+        float scale = (float) (a.rows() / 2.0);
+        for (int i = 0; i < h.length; i++) {
+            h[i] *= scale;
         }
-        return g;
+        return h;
     }
 
     private static void checkLength(String what, int actual, long expected) {
