@@ -2,8 +2,6 @@ package org.quantbench.quant;
 
 import org.quantbench.quant.intq.SymmetricConvention;
 
-import java.util.Optional;
-
 /**
  * Weight-only integer quantization {@code W{bits}A16}: b-bit codes per output channel ({@code groupSize} 0) or per
  * group of input columns, symmetric (under a named {@link SymmetricConvention}) or asymmetric, produced by
@@ -64,11 +62,5 @@ public record IntWeightScheme(int bits, Method method, int groupSize, boolean sy
     @Override
     public boolean needsCalibration() {
         return method != Method.RTN;
-    }
-
-    @Override
-    public Optional<String> unavailableReason() {
-        return method == Method.RTN || method == Method.GPTQ ? Optional.empty()
-                : Optional.of(method.label() + " is not implemented on the calibration pipeline yet");
     }
 }

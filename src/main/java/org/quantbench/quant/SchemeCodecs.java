@@ -2,6 +2,9 @@ package org.quantbench.quant;
 
 import org.quantbench.quant.aqlm.AqlmLayerQuantizer;
 import org.quantbench.quant.aqlm.AqlmQuantizer;
+import org.quantbench.quant.autoround.AutoRoundLayerQuantizer;
+import org.quantbench.quant.autoround.AutoRoundOptions;
+import org.quantbench.quant.awq.AwqLayerQuantizer;
 import org.quantbench.quant.calib.CalibrationPipeline;
 import org.quantbench.quant.calib.LayerQuantizer;
 import org.quantbench.quant.fp8.Fp8Linear;
@@ -12,6 +15,7 @@ import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
 import org.quantbench.quant.intq.W8A8IntLinear;
 import org.quantbench.quant.nf4.Nf4Linear;
+import org.quantbench.quant.smoothquant.SmoothQuantLayerQuantizer;
 import org.quantbench.tensor.WeightTensor;
 
 import java.lang.foreign.MemorySegment;
@@ -27,8 +31,12 @@ final class SchemeCodecs {
     static SchemeCodec of(Scheme scheme) {
         return switch (scheme) {
             case IntWeightScheme s -> intWeights(s);
-            case W8A8IntScheme s when s.smoothQuantAlpha() == 0 -> codec(
-                    w -> W8A8IntLinear.quantize(w, null),
+            case W8A8IntScheme s -> codec(w -> {
+                        if (s.smoothQuantAlpha() > 0) {
+                            throw new IllegalStateException(s.name() + " is produced by the calibration pipeline, not per tensor");
+                        }
+                        return W8A8IntLinear.quantize(w, null);
+                    },
                     W8A8IntLinear::restore);
             case Fp8Scheme s -> {
                 Fp8Linear.Activations act = s.dynamicActivations() ? Fp8Linear.Activations.DYNAMIC : Fp8Linear.Activations.FLOAT;
@@ -57,6 +65,10 @@ final class SchemeCodecs {
             case IntWeightScheme s when s.method() == IntWeightScheme.Method.GPTQ ->
                     new GptqLayerQuantizer(quantizer(s), group(s), GptqConfig.DEFAULT);
             case AqlmScheme s -> new AqlmLayerQuantizer(s, AqlmQuantizer.Options.defaults(s));
+            case IntWeightScheme s when s.method() == IntWeightScheme.Method.AWQ -> AwqLayerQuantizer.forScheme(s);
+            case IntWeightScheme s when s.method() == IntWeightScheme.Method.AUTOROUND ->
+                    new AutoRoundLayerQuantizer(AutoRoundOptions.defaults(quantizer(s), group(s)));
+            case W8A8IntScheme s when s.smoothQuantAlpha() > 0 -> SmoothQuantLayerQuantizer.forScheme(s);
             default -> throw new IllegalArgumentException(scheme.name() + ": "
                     + scheme.unavailableReason().orElse("no calibration algorithm implements it"));
         };

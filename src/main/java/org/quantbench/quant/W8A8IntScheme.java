@@ -1,7 +1,5 @@
 package org.quantbench.quant;
 
-import java.util.Optional;
-
 /**
  * W8A8-INT: int8 weights per output channel, int8 activations per token (dynamic), int32 accumulation; with a
  * SmoothQuant strength above 0 ({@code W8A8-INT-SQ}) activation outliers are first migrated into the weights.
@@ -30,11 +28,5 @@ public record W8A8IntScheme(double smoothQuantAlpha) implements Scheme {
     @Override
     public boolean needsCalibration() {
         return smoothQuantAlpha > 0;
-    }
-
-    @Override
-    public Optional<String> unavailableReason() {
-        return smoothQuantAlpha > 0 ? Optional.of("SmoothQuant is not implemented on the calibration pipeline yet")
-                : Optional.empty();
     }
 }
