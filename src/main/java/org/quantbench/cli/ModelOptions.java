@@ -8,8 +8,10 @@ import org.quantbench.quant.QuantizedModelStore;
 import org.quantbench.quant.Scheme;
 import org.quantbench.quant.SchemeNames;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.measure.Arithmetic;
 import org.quantbench.workbench.measure.LoadedModel;
 import org.quantbench.workbench.measure.ModelLoading;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +39,11 @@ final class ModelOptions {
     @Option(names = "--no-cache", description = "Quantize in memory without reading or writing the cache.")
     boolean noCache;
 
+    @Option(names = "--arithmetic", paramLabel = "exact|llamacpp", converter = ArithmeticConverter.class,
+            description = "exact (default): float activations and KV cache; llamacpp: llama.cpp's CPU arithmetic"
+                    + " (int8 activations in Q8_0/Q4_0/Q4_1 matmuls, F16 KV cache), to reproduce its numbers.")
+    Arithmetic arithmetic = Arithmetic.EXACT;
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Cache folder (default: $QUANTBENCH_CACHE or ~/.cache/quantbench).")
     Path cache;
 
@@ -55,14 +62,14 @@ final class ModelOptions {
     /** The model to run: as stored, or quantized under {@code --scheme} (from the cache when it is there). */
     LoadedModel load(Checkpoint checkpoint) {
         if (scheme == null) {
-            return loading().load(checkpoint, null, false, null);
+            return loading().load(checkpoint, null, false, null, arithmetic);
         }
         Scheme s = SchemeNames.parse(scheme);
         LoadedModel loaded = loading().load(checkpoint, s, quantizeLmHead, (done, total, name) -> {
             if (done == total || done % 20 == 0) {
                 System.err.printf("  quantized %d/%d linears (%s)%n", done, total, name);
             }
-        });
+        }, arithmetic);
         QuantizedModel q = loaded.quantized();
         System.err.printf("%s: %.3f bits/weight over the linears, %s%n", s.name(), q.bitsPerWeight(),
                 q.fromCache() ? "from the cache " + q.cacheEntry()
@@ -72,6 +79,13 @@ final class ModelOptions {
 
     ComputePool pool() {
         return new ComputePool(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    static final class ArithmeticConverter implements CommandLine.ITypeConverter<Arithmetic> {
+        @Override
+        public Arithmetic convert(String value) {
+            return Arithmetic.parse(value);
+        }
     }
 
     static Tokenizer tokenizerOf(Checkpoint checkpoint) {

@@ -79,8 +79,8 @@ final class ForwardPass {
             for (int t = 0; t < n; t++) {
                 rope.rotate(q, t * c.qDim(), c.nHeads(), positions[t]);
                 rope.rotate(k, t * c.kvDim(), c.nKvHeads(), positions[t]);
-                System.arraycopy(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim(), c.kvDim());
-                System.arraycopy(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim(), c.kvDim());
+                store(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim());
+                store(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim());
             }
             attention(l, n, caches, positions);
             layer.wo().forward(att, xb, n, pool);
@@ -96,6 +96,17 @@ final class ForwardPass {
         if (m > 0) {
             Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps());
             model.output().forward(xb, logits, m, pool);
+        }
+    }
+
+    private void store(float[] src, int srcOff, float[] cache, int cacheOff) {
+        int n = c.kvDim();
+        if (model.kvCacheType() == KvCacheType.F16) {
+            for (int i = 0; i < n; i++) {
+                cache[cacheOff + i] = Float.float16ToFloat(Float.floatToFloat16(src[srcOff + i]));
+            }
+        } else {
+            System.arraycopy(src, srcOff, cache, cacheOff, n);
         }
     }
 

@@ -19,9 +19,12 @@ public final class LlamaModel {
     private final Layer[] layers;
     private final float[] outputNorm;
     private final Linear output;
+    private final KvCacheType kvCacheType;
 
-    private LlamaModel(ModelConfig config, WeightTensor embedding, Layer[] layers, float[] outputNorm, Linear output) {
+    private LlamaModel(ModelConfig config, WeightTensor embedding, Layer[] layers, float[] outputNorm, Linear output,
+                       KvCacheType kvCacheType) {
         this.config = config;
+        this.kvCacheType = kvCacheType;
         this.embedding = embedding;
         this.layers = layers;
         this.outputNorm = outputNorm;
@@ -33,6 +36,11 @@ public final class LlamaModel {
     }
 
     public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory) {
+        return load(checkpoint, factory, KvCacheType.F32);
+    }
+
+    /** @param kvCacheType how every session on this model holds its KV cache */
+    public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory, KvCacheType kvCacheType) {
         ModelConfig c = checkpoint.config();
         Layer[] layers = new Layer[c.nLayers()];
         for (int l = 0; l < c.nLayers(); l++) {
@@ -54,7 +62,8 @@ public final class LlamaModel {
         Linear output = c.tiedEmbeddings()
                 ? factory.create(TensorNames.OUTPUT, embedding)
                 : linear(checkpoint, factory, TensorNames.OUTPUT);
-        return new LlamaModel(c, embedding, layers, vector(checkpoint, TensorNames.OUTPUT_NORM, c.dim()), output);
+        return new LlamaModel(c, embedding, layers, vector(checkpoint, TensorNames.OUTPUT_NORM, c.dim()), output,
+                kvCacheType);
     }
 
     private static Linear linear(Checkpoint checkpoint, LinearFactory factory, String name) {
@@ -78,6 +87,8 @@ public final class LlamaModel {
     public float[] outputNorm() { return outputNorm; }
 
     public Linear output() { return output; }
+
+    public KvCacheType kvCacheType() { return kvCacheType; }
 
     /** Bytes a decode step reads: every linear (the classifier included) and the norms; one embedding row is noise. */
     public long bytesReadPerToken() {

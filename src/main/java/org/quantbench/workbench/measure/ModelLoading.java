@@ -38,13 +38,20 @@ public record ModelLoading(Path cacheRoot) {
      * @param progress told after each quantized linear (may throw to cancel)
      */
     public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, ModelQuantizer.Progress progress) {
+        return load(checkpoint, scheme, quantizeLmHead, progress, Arithmetic.EXACT);
+    }
+
+    /** {@link #load(Checkpoint, Scheme, boolean, ModelQuantizer.Progress)} running with {@code arithmetic}. */
+    public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, ModelQuantizer.Progress progress,
+                            Arithmetic arithmetic) {
         if (scheme == null) {
-            return new LoadedModel(LlamaModel.load(checkpoint, new GgmlLinearFactory()), null);
+            return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(new GgmlLinearFactory()),
+                    arithmetic.kvCache()), null, arithmetic);
         }
         var q = ModelQuantizer.prepare(checkpoint, sha256(checkpoint), scheme, quantizeLmHead,
                 cacheRoot == null ? null : new QuantizedModelStore(cacheRoot), progress);
         try {
-            return new LoadedModel(LlamaModel.load(checkpoint, q), q);
+            return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(q), arithmetic.kvCache()), q, arithmetic);
         } catch (RuntimeException e) {
             q.close();
             throw e;
