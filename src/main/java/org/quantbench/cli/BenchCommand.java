@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--weights must be stored, f32 or bf16, not " + weights);
             };
             LoadedModel loaded = options.scheme != null ? options.load(ckpt)
-                    : new LoadedModel(LlamaModel.load(ckpt, options.arithmetic.linears(factory), options.arithmetic.kvCache()),
+                    : new LoadedModel(LlamaModel.load(ckpt, options.arithmetic.linears(factory), options.arithmetic.numerics()),
                             null, options.arithmetic);
             LlamaModel model = loaded.model();
             MachineInfo machine = MachineInfo.current();

@@ -29,13 +29,15 @@ final class ForwardPass {
     private final float[] hb2;
     final float[] logits;
     private final ThreadLocal<float[]> scores;
+    /** Scratch of the F16 cache's attention (llama.cpp's arithmetic). */
+    private final ThreadLocal<float[]> lanes16 = ThreadLocal.withInitial(() -> new float[64]);
 
     ForwardPass(LlamaModel model, int positions, int maxTokens, ComputePool pool) {
         this.model = model;
         this.c = model.config();
         this.pool = pool;
         this.maxTokens = maxTokens;
-        this.rope = new RopeTable(c, positions);
+        this.rope = new RopeTable(c, positions, model.numerics());
         x = new float[maxTokens * c.dim()];
         xb = new float[maxTokens * c.dim()];
         q = new float[maxTokens * c.qDim()];
@@ -45,7 +47,7 @@ final class ForwardPass {
         hb = new float[maxTokens * c.hiddenDim()];
         hb2 = new float[maxTokens * c.hiddenDim()];
         logits = new float[Math.multiplyExact(maxTokens, c.vocabSize())];
-        scores = ThreadLocal.withInitial(() -> new float[positions]);
+        scores = ThreadLocal.withInitial(() -> new float[Math.max(positions, Math.max(LlamaCppAttention.TILE, c.headDim()))]);
     }
 
     LlamaModel model() { return model; }
@@ -67,7 +69,7 @@ final class ForwardPass {
         }
         for (int l = 0; l < c.nLayers(); l++) {
             LlamaModel.Layer layer = model.layer(l);
-            Ops.rmsNorm(x, layer.attnNorm(), xb, n, dim, c.normEps());
+            Ops.rmsNorm(x, 0, layer.attnNorm(), xb, n, dim, c.normEps(), model.numerics());
             layer.wq().forward(xb, q, n, pool);
             layer.wk().forward(xb, k, n, pool);
             layer.wv().forward(xb, v, n, pool);
@@ -85,7 +87,7 @@ final class ForwardPass {
             attention(l, n, caches, positions);
             layer.wo().forward(att, xb, n, pool);
             Ops.addInPlace(x, xb, n * dim);
-            Ops.rmsNorm(x, layer.ffnNorm(), xb, n, dim, c.normEps());
+            Ops.rmsNorm(x, 0, layer.ffnNorm(), xb, n, dim, c.normEps(), model.numerics());
             layer.gate().forward(xb, hb, n, pool);
             layer.up().forward(xb, hb2, n, pool);
             Ops.swiglu(hb, hb2, n * c.hiddenDim());
@@ -94,14 +96,14 @@ final class ForwardPass {
         }
         int m = n - logitsFrom;
         if (m > 0) {
-            Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps());
+            Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps(), model.numerics());
             model.output().forward(xb, logits, m, pool);
         }
     }
 
     private void store(float[] src, int srcOff, float[] cache, int cacheOff) {
         int n = c.kvDim();
-        if (model.kvCacheType() == KvCacheType.F16) {
+        if (model.numerics() == Numerics.LLAMA_CPP) {
             for (int i = 0; i < n; i++) {
                 cache[cacheOff + i] = Float.float16ToFloat(Float.floatToFloat16(src[srcOff + i]));
             }
@@ -130,6 +132,16 @@ final class ForwardPass {
             int kvOff = (h / group) * headDim;
             int len = positions[t] + 1;
             float[] s = scores.get();
+            if (model.numerics() == Numerics.LLAMA_CPP) {
+                float[] lanes = lanes16.get();
+                if (LlamaCppAttention.tiledFor(n)) {
+                    LlamaCppAttention.tiled(q, qOff, keys, values, kvOff, kvDim, headDim, len, scale, att, qOff, s, lanes);
+                } else {
+                    LlamaCppAttention.oneByOne(q, qOff, keys, values, kvOff, kvDim, headDim, len, scale, att, qOff,
+                            s, lanes);
+                }
+                return;
+            }
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < len; j++) {
                 float score = MatmulKernels.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;

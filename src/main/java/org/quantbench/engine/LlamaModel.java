@@ -19,12 +19,12 @@ public final class LlamaModel {
     private final Layer[] layers;
     private final float[] outputNorm;
     private final Linear output;
-    private final KvCacheType kvCacheType;
+    private final Numerics numerics;
 
     private LlamaModel(ModelConfig config, WeightTensor embedding, Layer[] layers, float[] outputNorm, Linear output,
-                       KvCacheType kvCacheType) {
+                       Numerics numerics) {
         this.config = config;
-        this.kvCacheType = kvCacheType;
+        this.numerics = numerics;
         this.embedding = embedding;
         this.layers = layers;
         this.outputNorm = outputNorm;
@@ -36,11 +36,11 @@ public final class LlamaModel {
     }
 
     public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory) {
-        return load(checkpoint, factory, KvCacheType.F32);
+        return load(checkpoint, factory, Numerics.EXACT);
     }
 
-    /** @param kvCacheType how every session on this model holds its KV cache */
-    public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory, KvCacheType kvCacheType) {
+    /** @param numerics how the engine's own steps (norms, RoPE, KV cache, attention) compute */
+    public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory, Numerics numerics) {
         ModelConfig c = checkpoint.config();
         Layer[] layers = new Layer[c.nLayers()];
         for (int l = 0; l < c.nLayers(); l++) {
@@ -63,7 +63,7 @@ public final class LlamaModel {
                 ? factory.create(TensorNames.OUTPUT, embedding)
                 : linear(checkpoint, factory, TensorNames.OUTPUT);
         return new LlamaModel(c, embedding, layers, vector(checkpoint, TensorNames.OUTPUT_NORM, c.dim()), output,
-                kvCacheType);
+                numerics);
     }
 
     private static Linear linear(Checkpoint checkpoint, LinearFactory factory, String name) {
@@ -88,7 +88,7 @@ public final class LlamaModel {
 
     public Linear output() { return output; }
 
-    public KvCacheType kvCacheType() { return kvCacheType; }
+    public Numerics numerics() { return numerics; }
 
     /** Bytes a decode step reads: every linear (the classifier included) and the norms; one embedding row is noise. */
     public long bytesReadPerToken() {

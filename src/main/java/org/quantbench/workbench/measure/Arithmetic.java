@@ -1,6 +1,6 @@
 package org.quantbench.workbench.measure;
 
-import org.quantbench.engine.KvCacheType;
+import org.quantbench.engine.Numerics;
 import org.quantbench.engine.LinearFactory;
 import org.quantbench.quant.ggml.LlamaCppLinearFactory;
 
@@ -41,7 +41,7 @@ public enum Arithmetic {
         return this == EXACT ? weights : new LlamaCppLinearFactory(weights);
     }
 
-    public KvCacheType kvCache() {
-        return this == EXACT ? KvCacheType.F32 : KvCacheType.F16;
+    public Numerics numerics() {
+        return this == EXACT ? Numerics.EXACT : Numerics.LLAMA_CPP;
     }
 }

@@ -46,12 +46,12 @@ public record ModelLoading(Path cacheRoot) {
                             Arithmetic arithmetic) {
         if (scheme == null) {
             return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(new GgmlLinearFactory()),
-                    arithmetic.kvCache()), null, arithmetic);
+                    arithmetic.numerics()), null, arithmetic);
         }
         var q = ModelQuantizer.prepare(checkpoint, sha256(checkpoint), scheme, quantizeLmHead,
                 cacheRoot == null ? null : new QuantizedModelStore(cacheRoot), progress);
         try {
-            return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(q), arithmetic.kvCache()), q, arithmetic);
+            return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(q), arithmetic.numerics()), q, arithmetic);
         } catch (RuntimeException e) {
             q.close();
             throw e;

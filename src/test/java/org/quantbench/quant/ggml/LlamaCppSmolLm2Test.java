@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quantbench.engine.InferenceSession;
-import org.quantbench.engine.KvCacheType;
+import org.quantbench.engine.Numerics;
 import org.quantbench.engine.LlamaModel;
 import org.quantbench.eval.PerplexityDefinition;
 import org.quantbench.eval.PerplexityEvaluator;
@@ -36,7 +36,7 @@ class LlamaCppSmolLm2Test {
     @BeforeAll
     static void load() throws Exception {
         ckpt = GgufCheckpoint.open(SharedData.require(DIR + "SmolLM2-135M-Instruct.Q4_1.gguf"));
-        model = LlamaModel.load(ckpt, new LlamaCppLinearFactory(new GgmlLinearFactory()), KvCacheType.F16);
+        model = LlamaModel.load(ckpt, new LlamaCppLinearFactory(new GgmlLinearFactory()), Numerics.LLAMA_CPP);
         golden = new ObjectMapper().readTree(SharedData.require(DIR + "golden.json").toFile());
         pool = new ComputePool(2);
     }
