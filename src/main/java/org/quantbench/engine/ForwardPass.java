@@ -59,6 +59,14 @@ final class ForwardPass {
      * that cache's positions up to its own. Logits of tokens [logitsFrom, n) land in {@link #logits}, one row each.
      */
     void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int logitsFrom) {
+        run(tokens, off, n, caches, positions, logitsFrom, n);
+    }
+
+    /**
+     * As above, as one part of a forward call of {@code callTokens} tokens: llama.cpp takes a whole call (up to its
+     * batch size) as one step, and its attention arithmetic depends on that step's size ({@link Numerics#LLAMA_CPP}).
+     */
+    void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int logitsFrom, int callTokens) {
         int dim = c.dim();
         for (int t = 0; t < n; t++) {
             int id = tokens[off + t];
@@ -84,7 +92,7 @@ final class ForwardPass {
                 store(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim());
                 store(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim());
             }
-            attention(l, n, caches, positions);
+            attention(l, n, caches, positions, LlamaCppAttention.tiledFor(callTokens));
             layer.wo().forward(att, xb, n, pool);
             Ops.addInPlace(x, xb, n * dim);
             Ops.rmsNorm(x, 0, layer.ffnNorm(), xb, n, dim, c.normEps(), model.numerics());
@@ -113,7 +121,7 @@ final class ForwardPass {
     }
 
     /** Causal GQA attention of each token over its cache; one task per (token, head). */
-    private void attention(int layer, int n, KvCache[] caches, int[] positions) {
+    private void attention(int layer, int n, KvCache[] caches, int[] positions, boolean tiled) {
         int heads = c.nHeads();
         int headDim = c.headDim();
         int kvDim = c.kvDim();
@@ -134,7 +142,7 @@ final class ForwardPass {
             float[] s = scores.get();
             if (model.numerics() == Numerics.LLAMA_CPP) {
                 float[] lanes = lanes16.get();
-                if (LlamaCppAttention.tiledFor(n)) {
+                if (tiled) {
                     LlamaCppAttention.tiled(q, qOff, keys, values, kvOff, kvDim, headDim, len, scale, att, qOff, s, lanes);
                 } else {
                     LlamaCppAttention.oneByOne(q, qOff, keys, values, kvOff, kvDim, headDim, len, scale, att, qOff,

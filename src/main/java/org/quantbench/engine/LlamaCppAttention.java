@@ -2,8 +2,9 @@ package org.quantbench.engine;
 
 /**
  * One query's attention with the arithmetic of llama.cpp's CPU flash attention over an F16 KV cache (its default on
- * CPU: flash attention "auto" resolves to on), so logits follow llama.cpp's to the float rounding. ggml takes one of
- * two paths by the number of tokens in the forward step (its ubatch):
+ * CPU: flash attention "auto" resolves to on). ggml takes one of two paths by the number of tokens it evaluates in one
+ * step (its ubatch: a whole scoring request or window, up to 512 tokens; one token when decoding); the engine takes
+ * the tokens of one forward call for that step, whatever blocks it cuts them into:
  * <ul>
  * <li>{@link #tiled} for 64 tokens or more: Q stays float; keys are taken in tiles of 64, each tile's scores are
  * computed in float, exponentiated against the running maximum (rescaling what was accumulated when it grows) and
