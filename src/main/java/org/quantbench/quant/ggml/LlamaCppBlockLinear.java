@@ -20,8 +20,8 @@ import java.lang.foreign.MemorySegment;
  * and GEMM kernels give identical outputs, the quantization is per token and the correction is computed the same way
  * for every block size, so outputs do not depend on the number of tokens in a forward step.
  * <p>
- * Q4_1's block minimums are copied out once into a float array (a fifth of the packed size), so the correction does
- * not read the packed weights a second time.
+ * The correction reads Q4_1's block minimums from the packed blocks, right after the matmul has read the same rows
+ * (so mostly from cache), and keeps no copy: the layer's memory is the packed weights alone.
  */
 public final class LlamaCppBlockLinear implements Linear {
     private static final int QK = Q8Activations.QK;
@@ -31,28 +31,18 @@ public final class LlamaCppBlockLinear implements Linear {
     private final int rows;
     private final int cols;
     private final int blocks;
-    /** Q4_1's per-block minimums, [rows][blocks]; null for Q8_0 and Q4_0. */
-    private final float[] mins;
+    private final boolean q4_1;
+    private final MemorySegment data;
+    private final long rowBytes;
 
     public LlamaCppBlockLinear(GgmlBlockLinear weights) {
         this.weights = weights;
         this.rows = weights.outFeatures();
         this.cols = weights.inFeatures();
         this.blocks = cols / QK;
-        this.mins = weights.type() == DType.Q4_1 ? mins(weights) : null;
-    }
-
-    private static float[] mins(GgmlBlockLinear w) {
-        MemorySegment data = w.toTensor("q4_1").data();
-        int blocks = w.inFeatures() / QK;
-        long rowBytes = DType.Q4_1.bytesFor(w.inFeatures());
-        float[] m = new float[Math.multiplyExact(w.outFeatures(), blocks)];
-        for (int r = 0; r < w.outFeatures(); r++) {
-            for (int b = 0; b < blocks; b++) {
-                m[r * blocks + b] = Float.float16ToFloat(data.get(GgmlBlockDecoder.F16, r * rowBytes + 20L * b + 2));
-            }
-        }
-        return m;
+        this.q4_1 = weights.type() == DType.Q4_1;
+        this.data = weights.toTensor("blocks").data();
+        this.rowBytes = weights.type().bytesFor(cols);
     }
 
     /** The weights this layer multiplies. */
@@ -65,9 +55,7 @@ public final class LlamaCppBlockLinear implements Linear {
     public int outFeatures() { return rows; }
 
     @Override
-    public long residentBytes() {
-        return weights.residentBytes() + (mins == null ? 0 : 4L * mins.length);
-    }
+    public long residentBytes() { return weights.residentBytes(); }
 
     @Override
     public String format() { return weights.format(); }
@@ -75,7 +63,7 @@ public final class LlamaCppBlockLinear implements Linear {
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
         Scratch s = SCRATCH.get().ensure(tokens * cols, tokens * blocks);
-        Q8Activations.quantize(in, 0, tokens * cols, s.codes, 0, s.scales, mins != null ? s.sums : null, 0);
+        Q8Activations.quantize(in, 0, tokens * cols, s.codes, 0, s.scales, q4_1 ? s.sums : null, 0);
         for (int b = 0; b < tokens * blocks; b++) {
             float d = s.scales[b];
             int sum = 0;
@@ -83,21 +71,22 @@ public final class LlamaCppBlockLinear implements Linear {
                 s.widened[i] = d * s.codes[i];
                 sum += s.codes[i];
             }
-            if (mins != null) {
+            if (q4_1) {
                 // Exact: an fp16 scale (11 significant bits) times a sum of at most 32 * 127 (12 bits).
                 s.sums[b] -= d * sum;
             }
         }
         weights.forward(s.widened, out, tokens, pool);
-        if (mins != null) {
+        if (q4_1) {
             float[] corrections = s.sums;
             pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(blocks, tokens), c -> {
                 int r1 = Math.min(rows, (c + 1) * TiledMatmul.CHUNK_ROWS);
-                for (int t = 0; t < tokens; t++) {
-                    for (int r = c * TiledMatmul.CHUNK_ROWS; r < r1; r++) {
+                for (int r = c * TiledMatmul.CHUNK_ROWS; r < r1; r++) {
+                    for (int t = 0; t < tokens; t++) {
                         float acc = 0f;
                         for (int b = 0; b < blocks; b++) {
-                            acc += mins[r * blocks + b] * corrections[t * blocks + b];
+                            float m = Float.float16ToFloat(data.get(GgmlBlockDecoder.F16, r * rowBytes + 20L * b + 2));
+                            acc += m * corrections[t * blocks + b];
                         }
                         out[t * rows + r] += acc;
                     }
