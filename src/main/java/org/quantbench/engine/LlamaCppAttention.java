@@ -1,5 +1,9 @@
 package org.quantbench.engine;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.tensor.VectorSupport;
+
 /**
  * One query's attention with the arithmetic of llama.cpp's CPU flash attention over an F16 KV cache (its default on
  * CPU: flash attention "auto" resolves to on). ggml takes one of two paths by the number of tokens it evaluates in one
@@ -19,6 +23,7 @@ package org.quantbench.engine;
  * single token's keys once the cache view reaches 512 cells.
  */
 final class LlamaCppAttention {
+    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
     /** ggml's query and key tile, and the step size from which it takes the tiled path. */
     static final int TILE = 64;
 
@@ -71,11 +76,7 @@ final class LlamaCppAttention {
             }
             sum = (float) (sum + tileSum);
             for (int j = 0; j < n; j++) {
-                int v = (tile + j) * stride + kvOff;
-                float p = scores[j];
-                for (int d = 0; d < headDim; d++) {
-                    out[outOff + d] = Math.fma(p, values[v + d], out[outOff + d]);
-                }
+                addScaled(scores[j], values, (tile + j) * stride + kvOff, out, outOff, headDim);
             }
         }
         float inv = 1f / sum;
@@ -115,6 +116,20 @@ final class LlamaCppAttention {
         float inv = 1f / sum;
         for (int d = 0; d < headDim; d++) {
             out[outOff + d] *= inv;
+        }
+    }
+
+    /** {@code y[yOff + d] = fma(p, x[xOff + d], y[yOff + d])}, each element one fused multiply-add, vectorized. */
+    static void addScaled(float p, float[] x, int xOff, float[] y, int yOff, int n) {
+        int d = 0;
+        if (VectorSupport.enabled()) {
+            FloatVector pv = FloatVector.broadcast(S, p);
+            for (int bound = S.loopBound(n); d < bound; d += S.length()) {
+                FloatVector.fromArray(S, x, xOff + d).fma(pv, FloatVector.fromArray(S, y, yOff + d)).intoArray(y, yOff + d);
+            }
+        }
+        for (; d < n; d++) {
+            y[yOff + d] = Math.fma(p, x[xOff + d], y[yOff + d]);
         }
     }
 

@@ -20,8 +20,8 @@ import java.lang.foreign.MemorySegment;
  * and GEMM kernels give identical outputs, the quantization is per token and the correction is computed the same way
  * for every block size, so outputs do not depend on the number of tokens in a forward step.
  * <p>
- * The correction reads Q4_1's block minimums from the packed blocks, right after the matmul has read the same rows
- * (so mostly from cache), and keeps no copy: the layer's memory is the packed weights alone.
+ * The corrections run as a second, small matmul (the activation blocks' corrections by the weight blocks'
+ * minimums, read from the packed blocks): no copy is kept, the layer's memory is the packed weights alone.
  */
 public final class LlamaCppBlockLinear implements Linear {
     private static final int QK = Q8Activations.QK;
@@ -62,7 +62,7 @@ public final class LlamaCppBlockLinear implements Linear {
 
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
-        Scratch s = SCRATCH.get().ensure(tokens * cols, tokens * blocks);
+        Scratch s = SCRATCH.get().ensure(tokens * cols, tokens * blocks, tokens * rows);
         Q8Activations.quantize(in, 0, tokens * cols, s.codes, 0, s.scales, q4_1 ? s.sums : null, 0);
         for (int b = 0; b < tokens * blocks; b++) {
             float d = s.scales[b];
@@ -78,20 +78,16 @@ public final class LlamaCppBlockLinear implements Linear {
         }
         weights.forward(s.widened, out, tokens, pool);
         if (q4_1) {
-            float[] corrections = s.sums;
-            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(blocks, tokens), c -> {
-                int r1 = Math.min(rows, (c + 1) * TiledMatmul.CHUNK_ROWS);
-                for (int r = c * TiledMatmul.CHUNK_ROWS; r < r1; r++) {
-                    for (int t = 0; t < tokens; t++) {
-                        float acc = 0f;
-                        for (int b = 0; b < blocks; b++) {
-                            float m = Float.float16ToFloat(data.get(GgmlBlockDecoder.F16, r * rowBytes + 20L * b + 2));
-                            acc += m * corrections[t * blocks + b];
-                        }
-                        out[t * rows + r] += acc;
-                    }
+            // The corrections are a small matmul of their own: [tokens x blocks] by the minimums [rows x blocks].
+            float[] corrected = s.corrected;
+            TiledMatmul.forward(rows, blocks, (row, col, len, dst, off) -> {
+                for (int b = 0; b < len; b++) {
+                    dst[off + b] = Float.float16ToFloat(data.get(GgmlBlockDecoder.F16, row * rowBytes + 20L * (col + b) + 2));
                 }
-            });
+            }, s.sums, corrected, tokens, pool);
+            for (int i = 0; i < tokens * rows; i++) {
+                out[i] += corrected[i];
+            }
         }
     }
 
@@ -101,8 +97,12 @@ public final class LlamaCppBlockLinear implements Linear {
         float[] widened = new float[0];
         float[] scales = new float[0];
         float[] sums = new float[0];
+        float[] corrected = new float[0];
 
-        Scratch ensure(int values, int blockCount) {
+        Scratch ensure(int values, int blockCount, int outputs) {
+            if (corrected.length < outputs) {
+                corrected = new float[outputs];
+            }
             if (codes.length < values) {
                 codes = new byte[values];
                 widened = new float[values];
