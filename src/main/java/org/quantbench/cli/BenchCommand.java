@@ -63,7 +63,8 @@ final class BenchCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--weights must be stored, f32 or bf16, not " + weights);
             };
             LoadedModel loaded = options.scheme != null ? options.load(ckpt)
-                    : new LoadedModel(LlamaModel.load(ckpt, factory), null);
+                    : new LoadedModel(LlamaModel.load(ckpt, options.arithmetic.linears(factory), options.arithmetic.numerics()),
+                            null, options.arithmetic);
             LlamaModel model = loaded.model();
             MachineInfo machine = MachineInfo.current();
             System.out.printf("machine: %s, %d cores, %d-bit vectors, %s, %s%n", machine.cpuModel(), machine.cores(),
@@ -71,6 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("model: %s (%s), weights %s (%s), %.1f MB read per decoded token, %.4f GFLOP per token in linears%n",
                     ckpt.source(), ckpt.format(), loaded.label(), model.layer(0).wq().format(), model.bytesReadPerToken() / 1e6,
                     model.linearFlopsPerToken() / 1e9);
+            System.out.println(loaded.arithmeticLine());
             double peak = probe.fmaPeakGflops(pool.threads());
             System.out.printf("fma peak: %.1f GFLOP/s on %d threads%n", peak, pool.threads());
             ThroughputBenchmark bench = new ThroughputBenchmark(model, pool);

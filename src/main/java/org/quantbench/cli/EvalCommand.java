@@ -90,7 +90,8 @@ final class EvalCommand implements Callable<Integer> {
                 TaskRunner runner = TaskRunner.onModel(loaded.model(), tok, pool, batch);
                 ItemSelection selection = new ItemSelection(limit, seed);
                 long fewShotSeed = seed != null ? seed : PromptBuilder.DEFAULT_FEWSHOT_SEED;
-                System.out.printf("model: %s, weights %s, %d threads, batch %d%n", ckpt.source(), loaded.label(), pool.threads(), batch);
+                System.out.printf("model: %s, weights %s, %d threads, batch %d; %s%n", ckpt.source(), loaded.label(),
+                        pool.threads(), batch, loaded.arithmeticLine());
                 List<TaskResult> results = new ArrayList<>();
                 List<String> dumped = new ArrayList<>();
                 Map<String, List<TaskResult>> groups = new LinkedHashMap<>();

@@ -64,8 +64,9 @@ final class GenerateCommand implements Callable<Integer> {
                 decoder.flush();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.println();
-                System.err.printf("%d tokens in %.2f s (%.1f tok/s, prompt %d tokens, %d threads)%n",
-                        generated.length, seconds, generated.length / seconds, promptIds.length, pool.threads());
+                System.err.printf("%d tokens in %.2f s (%.1f tok/s, prompt %d tokens, %d threads); %s%n",
+                        generated.length, seconds, generated.length / seconds, promptIds.length, pool.threads(),
+                        loaded.arithmeticLine());
             }
         }
         return 0;

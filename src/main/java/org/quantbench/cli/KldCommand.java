@@ -73,7 +73,8 @@ final class KldCommand implements Callable<Integer> {
                     long t1 = System.nanoTime();
                     KldResult r = KldEvaluator.compare(new InferenceSession(loaded.model(), context, 64, pool), windows, base);
                     double seconds = (System.nanoTime() - t1) / 1e9;
-                    System.out.printf("model: %s, weights %s, %d threads%n", ckpt.source(), loaded.label(), pool.threads());
+                    System.out.printf("model: %s, weights %s, %d threads; %s (base: exact float)%n", ckpt.source(),
+                            loaded.label(), pool.threads(), loaded.arithmeticLine());
                     System.out.printf("scored %,d tokens in %d windows over %d documents of %s (%.1f s)%n", r.tokens(),
                             r.windows(), docs.size(), textOptions.text, seconds);
                     System.out.printf("mean KLD:            %.6f ± %.6f%n", r.meanKld(), r.kldStderr());

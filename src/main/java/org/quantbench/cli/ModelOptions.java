@@ -10,8 +10,10 @@ import org.quantbench.quant.ModelQuantizer;
 import org.quantbench.quant.SchemeNames;
 import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.workbench.measure.Arithmetic;
 import org.quantbench.workbench.measure.LoadedModel;
 import org.quantbench.workbench.measure.ModelLoading;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,6 +40,11 @@ final class ModelOptions {
 
     @Option(names = "--no-cache", description = "Quantize in memory without reading or writing the cache.")
     boolean noCache;
+
+    @Option(names = "--arithmetic", paramLabel = "exact|llamacpp", converter = ArithmeticConverter.class,
+            description = "exact (default): float activations and KV cache; llamacpp: llama.cpp's CPU arithmetic"
+                    + " (int8 activations in Q8_0/Q4_0/Q4_1 matmuls, F16 KV cache), to reproduce its numbers.")
+    Arithmetic arithmetic = Arithmetic.EXACT;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Cache folder (default: $QUANTBENCH_CACHE or ~/.cache/quantbench).")
     Path cache;
@@ -74,7 +81,7 @@ final class ModelOptions {
     /** The model to run: as stored, or quantized under {@code --scheme} (from the cache when it is there). */
     LoadedModel load(Checkpoint checkpoint) {
         if (scheme == null) {
-            return loading().load(checkpoint, null, false, null);
+            return loading().load(checkpoint, null, false, null, arithmetic);
         }
         Scheme s = SchemeNames.parse(scheme);
         LoadedModel loaded;
@@ -92,7 +99,7 @@ final class ModelOptions {
                         public void message(String line) {
                             System.err.println("  " + line);
                         }
-                    });
+                    }, arithmetic);
         }
         QuantizedModel q = loaded.quantized();
         System.err.printf("%s: %.3f bits/weight over the linears, %s%n", s.name(), q.bitsPerWeight(),
@@ -115,6 +122,13 @@ final class ModelOptions {
 
     ComputePool pool() {
         return new ComputePool(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    static final class ArithmeticConverter implements CommandLine.ITypeConverter<Arithmetic> {
+        @Override
+        public Arithmetic convert(String value) {
+            return Arithmetic.parse(value);
+        }
     }
 
     static Tokenizer tokenizerOf(Checkpoint checkpoint) {

@@ -42,7 +42,7 @@ final class PerplexityCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 PerplexityResult r = new PerplexityEvaluator(session, def, tok.bosId()).evaluate(docs);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("definition: %s%n", scoring.describe(def));
+                System.out.printf("definition: %s; %s%n", scoring.describe(def), loaded.arithmeticLine());
                 System.out.printf("scored %,d tokens in %d windows over %d documents of %s (%.1f s, %.0f tok/s, %d threads)%n",
                         r.scoredTokens(), r.windows(), r.documents(), textOptions.text, seconds, r.scoredTokens() / seconds, pool.threads());
                 System.out.printf("mean nll: %.6f%n", r.meanNll());

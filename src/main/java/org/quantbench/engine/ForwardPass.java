@@ -29,13 +29,15 @@ final class ForwardPass {
     private final float[] hb2;
     final float[] logits;
     private final ThreadLocal<float[]> scores;
+    /** Scratch of the F16 cache's attention (llama.cpp's arithmetic). */
+    private final ThreadLocal<float[]> lanes16 = ThreadLocal.withInitial(() -> new float[64]);
 
     ForwardPass(LlamaModel model, int positions, int maxTokens, ComputePool pool) {
         this.model = model;
         this.c = model.config();
         this.pool = pool;
         this.maxTokens = maxTokens;
-        this.rope = new RopeTable(c, positions);
+        this.rope = new RopeTable(c, positions, model.numerics());
         x = new float[maxTokens * c.dim()];
         xb = new float[maxTokens * c.dim()];
         q = new float[maxTokens * c.qDim()];
@@ -45,7 +47,7 @@ final class ForwardPass {
         hb = new float[maxTokens * c.hiddenDim()];
         hb2 = new float[maxTokens * c.hiddenDim()];
         logits = new float[Math.multiplyExact(maxTokens, c.vocabSize())];
-        scores = ThreadLocal.withInitial(() -> new float[positions]);
+        scores = ThreadLocal.withInitial(() -> new float[Math.max(positions, Math.max(LlamaCppAttention.TILE, c.headDim()))]);
     }
 
     LlamaModel model() { return model; }
@@ -57,6 +59,14 @@ final class ForwardPass {
      * that cache's positions up to its own. Logits of tokens [logitsFrom, n) land in {@link #logits}, one row each.
      */
     void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int logitsFrom) {
+        run(tokens, off, n, caches, positions, logitsFrom, n);
+    }
+
+    /**
+     * As above, as one part of a forward call of {@code callTokens} tokens: llama.cpp takes a whole call (up to its
+     * batch size) as one step, and its attention arithmetic depends on that step's size ({@link Numerics#LLAMA_CPP}).
+     */
+    void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int logitsFrom, int callTokens) {
         int dim = c.dim();
         for (int t = 0; t < n; t++) {
             int id = tokens[off + t];
@@ -67,7 +77,7 @@ final class ForwardPass {
         }
         for (int l = 0; l < c.nLayers(); l++) {
             LlamaModel.Layer layer = model.layer(l);
-            Ops.rmsNorm(x, layer.attnNorm(), xb, n, dim, c.normEps());
+            Ops.rmsNorm(x, 0, layer.attnNorm(), xb, n, dim, c.normEps(), model.numerics());
             layer.wq().forward(xb, q, n, pool);
             layer.wk().forward(xb, k, n, pool);
             layer.wv().forward(xb, v, n, pool);
@@ -79,13 +89,13 @@ final class ForwardPass {
             for (int t = 0; t < n; t++) {
                 rope.rotate(q, t * c.qDim(), c.nHeads(), positions[t]);
                 rope.rotate(k, t * c.kvDim(), c.nKvHeads(), positions[t]);
-                System.arraycopy(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim(), c.kvDim());
-                System.arraycopy(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim(), c.kvDim());
+                store(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim());
+                store(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim());
             }
-            attention(l, n, caches, positions);
+            attention(l, n, caches, positions, LlamaCppAttention.tiledFor(callTokens));
             layer.wo().forward(att, xb, n, pool);
             Ops.addInPlace(x, xb, n * dim);
-            Ops.rmsNorm(x, layer.ffnNorm(), xb, n, dim, c.normEps());
+            Ops.rmsNorm(x, 0, layer.ffnNorm(), xb, n, dim, c.normEps(), model.numerics());
             layer.gate().forward(xb, hb, n, pool);
             layer.up().forward(xb, hb2, n, pool);
             Ops.swiglu(hb, hb2, n * c.hiddenDim());
@@ -94,13 +104,24 @@ final class ForwardPass {
         }
         int m = n - logitsFrom;
         if (m > 0) {
-            Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps());
+            Ops.rmsNorm(x, logitsFrom * dim, model.outputNorm(), xb, m, dim, c.normEps(), model.numerics());
             model.output().forward(xb, logits, m, pool);
         }
     }
 
+    private void store(float[] src, int srcOff, float[] cache, int cacheOff) {
+        int n = c.kvDim();
+        if (model.numerics() == Numerics.LLAMA_CPP) {
+            for (int i = 0; i < n; i++) {
+                cache[cacheOff + i] = Float.float16ToFloat(Float.floatToFloat16(src[srcOff + i]));
+            }
+        } else {
+            System.arraycopy(src, srcOff, cache, cacheOff, n);
+        }
+    }
+
     /** Causal GQA attention of each token over its cache; one task per (token, head). */
-    private void attention(int layer, int n, KvCache[] caches, int[] positions) {
+    private void attention(int layer, int n, KvCache[] caches, int[] positions, boolean tiled) {
         int heads = c.nHeads();
         int headDim = c.headDim();
         int kvDim = c.kvDim();
@@ -119,6 +140,16 @@ final class ForwardPass {
             int kvOff = (h / group) * headDim;
             int len = positions[t] + 1;
             float[] s = scores.get();
+            if (model.numerics() == Numerics.LLAMA_CPP) {
+                float[] lanes = lanes16.get();
+                if (tiled) {
+                    LlamaCppAttention.tiled(q, qOff, keys, values, kvOff, kvDim, headDim, len, scale, att, qOff, s, lanes);
+                } else {
+                    LlamaCppAttention.oneByOne(q, qOff, keys, values, kvOff, kvDim, headDim, len, scale, att, qOff,
+                            s, lanes);
+                }
+                return;
+            }
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < len; j++) {
                 float score = MatmulKernels.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;

@@ -78,7 +78,7 @@ public final class InferenceSession {
             for (int t = 0; t < block; t++) {
                 blockPositions[t] = position + t;
             }
-            pass.run(tokens, off + done, block, blockCaches, blockPositions, from);
+            pass.run(tokens, off + done, block, blockCaches, blockPositions, from, n);
             position += block;
             for (int t = from; t < block; t++) {
                 sink.accept(done + t, pass.logits, (t - from) * vocab);

@@ -19,9 +19,12 @@ public final class LlamaModel {
     private final Layer[] layers;
     private final float[] outputNorm;
     private final Linear output;
+    private final Numerics numerics;
 
-    private LlamaModel(ModelConfig config, WeightTensor embedding, Layer[] layers, float[] outputNorm, Linear output) {
+    private LlamaModel(ModelConfig config, WeightTensor embedding, Layer[] layers, float[] outputNorm, Linear output,
+                       Numerics numerics) {
         this.config = config;
+        this.numerics = numerics;
         this.embedding = embedding;
         this.layers = layers;
         this.outputNorm = outputNorm;
@@ -33,6 +36,11 @@ public final class LlamaModel {
     }
 
     public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory) {
+        return load(checkpoint, factory, Numerics.EXACT);
+    }
+
+    /** @param numerics how the engine's own steps (norms, RoPE, KV cache, attention) compute */
+    public static LlamaModel load(Checkpoint checkpoint, LinearFactory factory, Numerics numerics) {
         ModelConfig c = checkpoint.config();
         Layer[] layers = new Layer[c.nLayers()];
         for (int l = 0; l < c.nLayers(); l++) {
@@ -54,7 +62,8 @@ public final class LlamaModel {
         Linear output = c.tiedEmbeddings()
                 ? factory.create(TensorNames.OUTPUT, embedding)
                 : linear(checkpoint, factory, TensorNames.OUTPUT);
-        return new LlamaModel(c, embedding, layers, norm(checkpoint, factory, TensorNames.OUTPUT_NORM, c.dim()), output);
+        return new LlamaModel(c, embedding, layers, norm(checkpoint, factory, TensorNames.OUTPUT_NORM, c.dim()), output,
+                numerics);
     }
 
     private static Linear linear(Checkpoint checkpoint, LinearFactory factory, String name) {
@@ -86,6 +95,8 @@ public final class LlamaModel {
     public float[] outputNorm() { return outputNorm; }
 
     public Linear output() { return output; }
+
+    public Numerics numerics() { return numerics; }
 
     /** Bytes a decode step reads: every linear (the classifier included) and the norms; one embedding row is noise. */
     public long bytesReadPerToken() {

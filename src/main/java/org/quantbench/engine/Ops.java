@@ -16,17 +16,38 @@ final class Ops {
 
     /** {@code out[t] = weight * in[inOff + t] / rms(in[inOff + t])} for each token row; out starts at 0. */
     static void rmsNorm(float[] in, int inOff, float[] weight, float[] out, int tokens, int dim, float eps) {
+        rmsNorm(in, inOff, weight, out, tokens, dim, eps, Numerics.EXACT);
+    }
+
+    /**
+     * As above; {@link Numerics#LLAMA_CPP} sums the float squares in double and takes {@code 1 / sqrt} of the float
+     * mean in float, as ggml does.
+     */
+    static void rmsNorm(float[] in, int inOff, float[] weight, float[] out, int tokens, int dim, float eps, Numerics numerics) {
         for (int t = 0; t < tokens; t++) {
             int o = inOff + t * dim;
-            float ss = 0f;
-            for (int i = 0; i < dim; i++) {
-                ss += in[o + i] * in[o + i];
-            }
-            float scale = (float) (1.0 / Math.sqrt(ss / dim + eps));
+            float scale = numerics == Numerics.LLAMA_CPP ? ggmlRmsScale(in, o, dim, eps) : rmsScale(in, o, dim, eps);
             for (int i = 0; i < dim; i++) {
                 out[t * dim + i] = weight[i] * (scale * in[o + i]);
             }
         }
+    }
+
+    private static float rmsScale(float[] in, int o, int dim, float eps) {
+        float ss = 0f;
+        for (int i = 0; i < dim; i++) {
+            ss += in[o + i] * in[o + i];
+        }
+        return (float) (1.0 / Math.sqrt(ss / dim + eps));
+    }
+
+    private static float ggmlRmsScale(float[] in, int o, int dim, float eps) {
+        double sum = 0;
+        for (int i = 0; i < dim; i++) {
+            sum += in[o + i] * in[o + i];
+        }
+        float mean = (float) (sum / dim);
+        return 1f / (float) Math.sqrt(mean + eps);
     }
 
     static void addBias(float[] v, float[] bias, int tokens) {

@@ -5,8 +5,21 @@ import org.quantbench.eval.MemoryReport;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.quant.QuantizedModel;
 
-/** A model ready to run and the quantized weights it holds (null for the weights as stored); closing releases them. */
-public record LoadedModel(LlamaModel model, QuantizedModel quantized) implements AutoCloseable {
+/**
+ * A model ready to run, the quantized weights it holds (null for the weights as stored) and the arithmetic it runs
+ * with; closing releases the weights.
+ */
+public record LoadedModel(LlamaModel model, QuantizedModel quantized, Arithmetic arithmetic) implements AutoCloseable {
+
+    /** A model on the exact float path. */
+    public LoadedModel(LlamaModel model, QuantizedModel quantized) {
+        this(model, quantized, Arithmetic.EXACT);
+    }
+
+    /** The report's arithmetic line. */
+    public String arithmeticLine() {
+        return "arithmetic: " + arithmetic.description();
+    }
 
     /** "as stored" or the scheme's name. */
     public String label() {

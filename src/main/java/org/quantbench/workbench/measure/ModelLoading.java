@@ -40,7 +40,13 @@ public record ModelLoading(Path cacheRoot) {
      * @param progress told after each quantized linear (may throw to cancel)
      */
     public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, ModelQuantizer.Progress progress) {
-        return load(checkpoint, scheme, quantizeLmHead, null, ComputePool.shared(), progress);
+        return load(checkpoint, scheme, quantizeLmHead, null, ComputePool.shared(), progress, Arithmetic.EXACT);
+    }
+
+    /** {@link #load(Checkpoint, Scheme, boolean, ModelQuantizer.Progress)} running with {@code arithmetic}. */
+    public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, ModelQuantizer.Progress progress,
+                            Arithmetic arithmetic) {
+        return load(checkpoint, scheme, quantizeLmHead, null, ComputePool.shared(), progress, arithmetic);
     }
 
     /**
@@ -49,13 +55,20 @@ public record ModelLoading(Path cacheRoot) {
      */
     public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, CalibrationData calibration,
                             ComputePool pool, ModelQuantizer.Progress progress) {
+        return load(checkpoint, scheme, quantizeLmHead, calibration, pool, progress, Arithmetic.EXACT);
+    }
+
+    /** The general form: calibration (or null), the pool of its pass, progress and the arithmetic to run with. */
+    public LoadedModel load(Checkpoint checkpoint, Scheme scheme, boolean quantizeLmHead, CalibrationData calibration,
+                            ComputePool pool, ModelQuantizer.Progress progress, Arithmetic arithmetic) {
         if (scheme == null) {
-            return new LoadedModel(LlamaModel.load(checkpoint, new GgmlLinearFactory()), null);
+            return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(new GgmlLinearFactory()),
+                    arithmetic.numerics()), null, arithmetic);
         }
         var q = ModelQuantizer.prepare(checkpoint, sha256(checkpoint), scheme, quantizeLmHead, calibration, pool,
                 cacheRoot == null ? null : new QuantizedModelStore(cacheRoot), progress);
         try {
-            return new LoadedModel(LlamaModel.load(checkpoint, q), q);
+            return new LoadedModel(LlamaModel.load(checkpoint, arithmetic.linears(q), arithmetic.numerics()), q, arithmetic);
         } catch (RuntimeException e) {
             q.close();
             throw e;
