@@ -202,13 +202,17 @@ public final class RunSetupViewModel {
         return path.contains("${") ? path : local.resolve(path).toString();
     }
 
-    /** An absolute path inside {@code dir} as a path relative to it; anything else unchanged. */
+    /**
+     * An absolute path inside {@code dir}, or beside it under the same parent (a project's sample-configs/ next to its
+     * resources/), as a path relative to {@code dir}; anything else unchanged.
+     */
     private static String relative(String path, Path dir) {
         if (path == null || path.contains("${")) {
             return path;
         }
         Path p = Path.of(path);
-        return p.isAbsolute() && p.normalize().startsWith(dir) ? dir.relativize(p.normalize()).toString() : path;
+        Path project = dir.getParent() != null ? dir.getParent() : dir;
+        return p.isAbsolute() && p.normalize().startsWith(project) ? dir.relativize(p.normalize()).toString() : path;
     }
 
     /**

@@ -56,20 +56,30 @@ class RunSetupViewModelTest {
         Path shared = dir.resolve("shared");
         Path demo = dir.resolve("demo");
         PathVariables paths = new PathVariables(dir, shared, () -> demo);
-        Path file = Files.copy(sample, dir.resolve(sample.getFileName()));
-        JsonNode model = new ObjectMapper().readTree(file.toFile()).get("model");
+        // a folder like the repo's, so a path relative to the config (the calibration text) stays inside dir
+        Path configs = Files.createDirectories(dir.resolve("sample-configs"));
+        Path file = Files.copy(sample, configs.resolve(sample.getFileName()));
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode model = root.get("model");
+        List<String> named = new java.util.ArrayList<>();
         for (String field : List.of("path", "tokenizer")) {
             if (model.has(field)) {
-                Path p = paths.resolve(model.get(field).asText());
-                Files.createDirectories(p.getParent());
-                Files.write(p, new byte[1]);
+                named.add(model.get(field).asText());
             }
+        }
+        if (root.has("calibration")) {
+            named.add(root.get("calibration").get("file").asText());
+        }
+        for (String path : named) {
+            Path p = paths.withBaseDir(configs).resolve(path);
+            Files.createDirectories(p.getParent());
+            Files.write(p, new byte[1]);
         }
         Views v = views(paths);
         RunConfig loaded = v.setup.load(file).orElseThrow(() -> new AssertionError(dialogs.errors));
         assertThat(dialogs.errors).allMatch(e -> e.startsWith("Some schemes cannot run yet"));
 
-        Path saved = dir.resolve("saved.json");
+        Path saved = configs.resolve("saved.json");
         assertThat(v.setup.save(saved)).as("%s", dialogs.errors).isTrue();
         RunConfig reread = RunConfigFile.read(saved, paths);
         assertThat(reread).isEqualTo(loaded);
