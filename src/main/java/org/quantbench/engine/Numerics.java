@@ -11,7 +11,7 @@ public enum Numerics {
      * llama.cpp's CPU arithmetic, to reproduce its numbers: RMSNorm's sum of squares in double, RoPE angles grown by
      * float multiplication as ggml does, keys and values rounded to fp16 as its default F16 cache holds them, and
      * {@link LlamaCppAttention}'s flash attention, whose path (and so the last bits of the logits) depends, as in
-     * llama.cpp, on whether a forward block has 64 tokens or more.
+     * llama.cpp, on whether a forward call has 64 tokens or more.
      */
     LLAMA_CPP
 }

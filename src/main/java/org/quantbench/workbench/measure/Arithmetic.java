@@ -10,7 +10,7 @@ import java.util.Locale;
 public enum Arithmetic {
     EXACT("exact", "exact float (weights widened to float, float activations, float KV cache)"),
     LLAMA_CPP("llamacpp", "llama.cpp-compatible (Q8_0/Q8_1 int8 activations in Q8_0/Q4_0/Q4_1 matmuls,"
-            + " fp16/bf16 activations for F16/BF16 weights, F16 KV cache)");
+            + " fp16/bf16 activations for F16/BF16 weights, F16 KV cache, ggml's norms, RoPE and CPU flash attention)");
 
     private final String cliName;
     private final String description;
