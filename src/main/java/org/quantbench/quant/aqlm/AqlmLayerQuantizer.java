@@ -2,18 +2,14 @@ package org.quantbench.quant.aqlm;
 
 import org.quantbench.quant.AqlmScheme;
 import org.quantbench.quant.QuantizedLinear;
-import org.quantbench.quant.calib.HessianAccumulator;
-import org.quantbench.quant.calib.InputGroup;
+import org.quantbench.quant.calib.HessianLayerLoop;
 import org.quantbench.quant.calib.LayerContext;
 import org.quantbench.quant.calib.LayerQuantizer;
 import org.quantbench.quant.calib.LayerResult;
-import org.quantbench.quant.calib.LinearRole;
 import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
-import org.quantbench.tensor.WeightTensor;
 
 import java.lang.foreign.MemorySegment;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -48,43 +44,27 @@ public final class AqlmLayerQuantizer implements LayerQuantizer {
 
     @Override
     public LayerResult quantize(LayerContext context) {
-        Map<LinearRole, QuantizedLinear> linears = new EnumMap<>(LinearRole.class);
-        double loss = 0;
-        for (InputGroup group : InputGroup.values()) {
-            long start = System.nanoTime();
-            float[] h = HessianAccumulator.of(context.inputs(group), context.pool());
-            double hessianSeconds = (System.nanoTime() - start) / 1e9;
-            for (LinearRole role : LinearRole.reading(group)) {
-                long t0 = System.nanoTime();
-                WeightTensor w = context.weight(role);
-                String name = role.tensorName(context.layer());
-                float[] rows = context.weightRows(role);
-                QuantizedLinear q;
-                double[] last;
-                String how;
-                if (w.cols() % AqlmLinear.GROUP == 0) {
-                    long seed = context.seed() * 1_000_003L + context.layer() * 16L + role.ordinal();
-                    double[] reported = {0, 0};
-                    last = reported;
-                    q = AqlmQuantizer.quantize(rows, w.rows(), w.cols(), h, scheme, seed, options, context.pool(),
-                            (round, rounds, l, rel) -> {
-                                reported[0] = l;
-                                reported[1] = rel;
-                            });
-                    how = scheme.name();
-                } else {
-                    q = IntGroupedLinear.quantize(w, IntQuantizer.asymmetric(2), FALLBACK_GROUP);
-                    last = OutputError.of(q, rows, h, context.pool());
-                    how = "W2 RTN g" + FALLBACK_GROUP + " fallback (" + w.cols() + " columns are not a multiple of "
-                            + AqlmLinear.GROUP + ")";
-                }
-                context.commit(role, q);
-                linears.put(role, q);
-                loss += last[0];
-                context.report(String.format("%s %s loss %.4g (relative %.4g), %.2f s (Hessian %.2f s)", name, how,
-                        last[0], last[1], (System.nanoTime() - t0) / 1e9, hessianSeconds));
+        return HessianLayerLoop.run(context, (role, name, w, h) -> {
+            float[] rows = context.weightRows(role);
+            if (w.cols() % AqlmLinear.GROUP == 0) {
+                long seed = context.seed() * 1_000_003L + context.layer() * 16L + role.ordinal();
+                double[] reported = {0, 0};
+                QuantizedLinear q = AqlmQuantizer.quantize(rows, w.rows(), w.cols(), h, scheme, seed, options,
+                        context.pool(), (round, rounds, l, rel) -> {
+                            reported[0] = l;
+                            reported[1] = rel;
+                        });
+                return quantized(q, scheme.name(), reported);
             }
-        }
-        return LayerResult.of(linears, loss);
+            QuantizedLinear q = IntGroupedLinear.quantize(w, IntQuantizer.asymmetric(2), FALLBACK_GROUP);
+            return quantized(q, "W2 RTN g" + FALLBACK_GROUP + " fallback (" + w.cols() + " columns are not a multiple of "
+                    + AqlmLinear.GROUP + ")", OutputError.of(q, rows, h, context.pool()));
+        });
+    }
+
+    /** {@code lossAndRelative}: the output loss and its value relative to the float output. */
+    private static HessianLayerLoop.Quantized quantized(QuantizedLinear q, String how, double[] lossAndRelative) {
+        return new HessianLayerLoop.Quantized(q, lossAndRelative[0],
+                String.format("%s loss %.4g (relative %.4g)", how, lossAndRelative[0], lossAndRelative[1]));
     }
 }
