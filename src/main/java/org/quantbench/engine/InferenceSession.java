@@ -17,6 +17,7 @@ public final class InferenceSession {
     private final KvCache[] blockCaches;
     private final int[] blockPositions;
     private int position;
+    private long tokensRun;
 
     /**
      * @param capacity positions the KV cache holds (at most the model's context)
@@ -40,6 +41,9 @@ public final class InferenceSession {
     public int position() { return position; }
 
     public int capacity() { return cache.capacity; }
+
+    /** Tokens run through the model since the session was made (what a benchmark divides its time by). */
+    public long tokensRun() { return tokensRun; }
 
     /** Forgets every position at or after {@code pos}, so a shared prefix is kept and the rest recomputed. */
     public void rewind(int pos) {
@@ -80,6 +84,7 @@ public final class InferenceSession {
             }
             pass.run(tokens, off + done, block, blockCaches, blockPositions, from, n);
             position += block;
+            tokensRun += block;
             for (int t = from; t < block; t++) {
                 sink.accept(done + t, pass.logits, (t - from) * vocab);
             }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TaskRunner {
     /** Forward-step size: large enough for the GEMM path, small enough that the logits buffer stays modest. */
-    static final int BLOCK = 64;
+    public static final int BLOCK = 64;
 
     /** Told after each scored item; may be called from several threads. */
     @FunctionalInterface
