@@ -20,18 +20,14 @@ public final class ChannelStats {
     /** {@code mean |x[., j]|} per channel j over every token of every sample. */
     public static float[] meanAbs(Activations a) {
         int cols = a.width();
-        int tokens = a.tokens();
         double[] sum = new double[cols];
-        float[] x = new float[tokens * cols];
-        for (int s = 0; s < a.samples(); s++) {
-            a.read(s, x, 0);
-            checkFinite(x, tokens, cols, s);
-            for (int t = 0; t < tokens; t++) {
+        eachSample(a, x -> {
+            for (int t = 0; t < x.length; t += cols) {
                 for (int j = 0; j < cols; j++) {
-                    sum[j] += Math.abs(x[t * cols + j]);
+                    sum[j] += Math.abs(x[t + j]);
                 }
             }
-        }
+        });
         float[] m = new float[cols];
         for (int j = 0; j < cols; j++) {
             m[j] = (float) (sum[j] / a.rows());
@@ -47,19 +43,25 @@ public final class ChannelStats {
     /** {@code max |x[., j]|} per channel j over every token of every sample. */
     public static float[] maxAbs(Activations a) {
         int cols = a.width();
-        int tokens = a.tokens();
         float[] m = new float[cols];
-        float[] x = new float[tokens * cols];
-        for (int s = 0; s < a.samples(); s++) {
-            a.read(s, x, 0);
-            checkFinite(x, tokens, cols, s);
-            for (int t = 0; t < tokens; t++) {
+        eachSample(a, x -> {
+            for (int t = 0; t < x.length; t += cols) {
                 for (int j = 0; j < cols; j++) {
-                    m[j] = Math.max(m[j], Math.abs(x[t * cols + j]));
+                    m[j] = Math.max(m[j], Math.abs(x[t + j]));
                 }
             }
-        }
+        });
         return m;
+    }
+
+    /** Reads each sample ({@code tokens x width}) into one buffer, checks it is finite, and hands it over. */
+    private static void eachSample(Activations a, java.util.function.Consumer<float[]> body) {
+        float[] x = new float[a.tokens() * a.width()];
+        for (int s = 0; s < a.samples(); s++) {
+            a.read(s, x, 0);
+            checkFinite(x, a.tokens(), a.width(), s);
+            body.accept(x);
+        }
     }
 
     /** {@code max_r |w[r, j]|} per column j over the rows of every matrix (each {@code rows_i x cols}). */
