@@ -78,7 +78,7 @@ final class BenchEvalCommand implements Callable<Integer> {
         System.out.printf("%s: %,d %s in %.2f s = %.2f %s/s; %,d tokens run (%,d without prefix sharing) = %.1f tok/s%n",
                 m.what(), m.units(), m.unit(), m.seconds(), m.unitsPerSecond(), m.unit(), m.tokensRun(),
                 m.tokensUnshared(), m.tokensPerSecond());
-        System.out.printf("  raw prefill at %d tokens: %.1f tok/s -> %.2f s for the same tokens; evaluation overhead %.1f%%%n",
+        System.out.printf("  raw prefill of as many tokens in %d-token prompts, run after each repeat: %.1f tok/s -> %.2f s; evaluation overhead %.1f%%%n",
                 m.rawPromptTokens(), m.rawPrefillTokensPerSecond(), m.rawSeconds(), 100 * m.overhead());
     }
 }

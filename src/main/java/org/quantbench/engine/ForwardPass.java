@@ -67,6 +67,22 @@ final class ForwardPass {
      * batch size) as one step, and its attention arithmetic depends on that step's size ({@link Numerics#LLAMA_CPP}).
      */
     void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int logitsFrom, int callTokens) {
+        run(tokens, off, n, caches, positions, positions, null, logitsFrom, callTokens);
+    }
+
+    /**
+     * As above, with each token's cache slot apart from its position, for branches that share a trunk (the choices of
+     * an item after their common context): token t is stored at {@code slots[t]}, rotated for {@code positions[t]},
+     * and attends to slots {@code [0, slots[t]]} less the gap {@code [gapStarts[t], gapStarts[t] + slots[t] -
+     * positions[t])} that holds other branches. Its scores and weights then run over exactly the keys and values, in
+     * the same order, that it would see with its branch stored right after the trunk. {@code gapStarts} null: no gaps.
+     * Exact numerics only (llama.cpp's attention reads contiguous keys).
+     */
+    void run(int[] tokens, int off, int n, KvCache[] caches, int[] positions, int[] slots, int[] gapStarts,
+             int logitsFrom, int callTokens) {
+        if (gapStarts != null && model.numerics() == Numerics.LLAMA_CPP) {
+            throw new IllegalStateException("branched steps need exact numerics");
+        }
         int dim = c.dim();
         for (int t = 0; t < n; t++) {
             int id = tokens[off + t];
@@ -89,10 +105,10 @@ final class ForwardPass {
             for (int t = 0; t < n; t++) {
                 rope.rotate(q, t * c.qDim(), c.nHeads(), positions[t]);
                 rope.rotate(k, t * c.kvDim(), c.nKvHeads(), positions[t]);
-                store(k, t * c.kvDim(), caches[t].keys[l], positions[t] * c.kvDim());
-                store(v, t * c.kvDim(), caches[t].values[l], positions[t] * c.kvDim());
+                store(k, t * c.kvDim(), caches[t].keys[l], slots[t] * c.kvDim());
+                store(v, t * c.kvDim(), caches[t].values[l], slots[t] * c.kvDim());
             }
-            attention(l, n, caches, positions, LlamaCppAttention.tiledFor(callTokens));
+            attention(l, n, caches, positions, slots, gapStarts, LlamaCppAttention.tiledFor(callTokens));
             layer.wo().forward(att, xb, n, pool);
             Ops.addInPlace(x, xb, n * dim);
             Ops.rmsNorm(x, 0, layer.ffnNorm(), xb, n, dim, c.normEps(), model.numerics());
@@ -121,7 +137,8 @@ final class ForwardPass {
     }
 
     /** Causal GQA attention of each token over its cache; one task per (token, head). */
-    private void attention(int layer, int n, KvCache[] caches, int[] positions, boolean tiled) {
+    private void attention(int layer, int n, KvCache[] caches, int[] positions, int[] slots, int[] gapStarts,
+                           boolean tiled) {
         int heads = c.nHeads();
         int headDim = c.headDim();
         int kvDim = c.kvDim();
@@ -139,6 +156,8 @@ final class ForwardPass {
             int qOff = t * c.qDim() + h * headDim;
             int kvOff = (h / group) * headDim;
             int len = positions[t] + 1;
+            int gapStart = gapStarts == null ? len : gapStarts[t];
+            int gap = slots[t] - positions[t];
             float[] s = scores.get();
             if (model.numerics() == Numerics.LLAMA_CPP) {
                 float[] lanes = lanes16.get();
@@ -152,7 +171,8 @@ final class ForwardPass {
             }
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < len; j++) {
-                float score = MatmulKernels.dot(q, qOff, keys, j * kvDim + kvOff, headDim) * scale;
+                int slot = j < gapStart ? j : j + gap;
+                float score = MatmulKernels.dot(q, qOff, keys, slot * kvDim + kvOff, headDim) * scale;
                 s[j] = score;
                 max = Math.max(max, score);
             }
@@ -165,7 +185,8 @@ final class ForwardPass {
             float inv = 1f / sum;
             Arrays.fill(att, qOff, qOff + headDim, 0f);
             for (int j = 0; j < len; j++) {
-                Ops.axpy(s[j] * inv, values, j * kvDim + kvOff, att, qOff, headDim);
+                int slot = j < gapStart ? j : j + gap;
+                Ops.axpy(s[j] * inv, values, slot * kvDim + kvOff, att, qOff, headDim);
             }
         });
     }

@@ -16,13 +16,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.SplittableRandom;
 
 /**
  * Evaluation throughput next to the engine's raw prefill, to show what an evaluation spends on anything but running
- * tokens through the model: request building, tokenization, log-softmax over the vocabulary, and the small forward
- * steps that prefix sharing leaves (a choice's continuation after its shared context). The raw rate is
- * {@link ThroughputBenchmark}'s prefill at the same prompt length (a perplexity window; for a task, the mean tokens an
- * item runs), so {@code overhead = eval seconds / (tokens run / raw rate) - 1}.
+ * tokens through the model: request building, tokenization, log-softmax over the vocabulary, and forward steps
+ * shorter than a whole prompt. The raw reference prefills the same number of tokens as separate prompts of the same
+ * length (a perplexity window; for a task, the mean tokens an item runs), timed right after each evaluation repeat so
+ * both see the same machine state, so {@code overhead = eval seconds / (tokens run / raw rate) - 1}.
  */
 public final class EvalThroughputBenchmark {
 
@@ -61,6 +62,8 @@ public final class EvalThroughputBenchmark {
         double[] seconds = new double[repeats];
         long tokens = 0;
         long scored = 0;
+        double[] raw = new double[repeats];
+        int prompt = definition.contextLength();
         for (int r = 0; r < repeats; r++) {
             InferenceSession session = new InferenceSession(model, definition.contextLength(), 64, pool);
             long t0 = System.nanoTime();
@@ -68,10 +71,10 @@ public final class EvalThroughputBenchmark {
             seconds[r] = (System.nanoTime() - t0) / 1e9;
             tokens = session.tokensRun();
             scored = result.scoredTokens();
+            raw[r] = rawPrefillRate(prompt, tokens);
         }
-        int prompt = definition.contextLength();
         return new Measurement("perplexity, " + definition.describe(), scored, "scored tokens", tokens, tokens,
-                median(seconds), prompt, rawPrefill(prompt));
+                median(seconds), prompt, median(raw));
     }
 
     /**
@@ -80,13 +83,13 @@ public final class EvalThroughputBenchmark {
      */
     public Measurement task(Task task, Tokenizer tokenizer, ItemSelection selection, int batch) {
         double[] seconds = new double[repeats];
+        double[] raw = new double[repeats];
         long tokens = 0;
         int items = 0;
         for (int r = 0; r < repeats; r++) {
             List<InferenceSession> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
-            TaskRunner runner = new TaskRunner(tokenizer, longest -> {
-                int capacity = Math.min(longest, model.config().maxSeqLen());
-                InferenceSession s = new InferenceSession(model, capacity, Math.min(TaskRunner.BLOCK, capacity), pool);
+            TaskRunner runner = new TaskRunner(tokenizer, demand -> {
+                InferenceSession s = TaskRunner.session(model, demand, pool);
                 sessions.add(s);
                 return new SessionScorer(s);
             }, batch);
@@ -98,21 +101,37 @@ public final class EvalThroughputBenchmark {
             }
             items = result.items().size();
             tokens = sessions.stream().mapToLong(InferenceSession::tokensRun).sum();
+            raw[r] = rawPrefillRate(meanPrompt(tokens, items), tokens);
         }
         long unshared = 0;
-        for (List<EncodedRequest> item : new TaskRunner(tokenizer, longest -> null, 1)
+        for (List<EncodedRequest> item : new TaskRunner(tokenizer, demand -> null, 1)
                 .encodedRequests(task, 0, PromptBuilder.DEFAULT_FEWSHOT_SEED, selection)) {
             for (EncodedRequest request : item) {
                 unshared += Math.min(request.context().length + request.continuation().length - 1, model.config().maxSeqLen());
             }
         }
-        int prompt = (int) Math.max(1, Math.round((double) tokens / items));
         return new Measurement(task.name() + ", " + selection.describe(), items, "items", tokens, unshared,
-                median(seconds), prompt, rawPrefill(prompt));
+                median(seconds), meanPrompt(tokens, items), median(raw));
     }
 
-    private double rawPrefill(int promptTokens) {
-        return new ThroughputBenchmark(model, pool).run(promptTokens, 0, 1, 1, repeats, 1).prefillMedian();
+    private int meanPrompt(long tokens, int items) {
+        return (int) Math.clamp(Math.round((double) tokens / items), 1, model.config().maxSeqLen());
+    }
+
+    /**
+     * Raw prefill tokens/s over about {@code tokens} tokens: seeded random prompts of {@code promptTokens}, one
+     * after another on one session, only the last token's logits computed (as {@link ThroughputBenchmark}).
+     */
+    private double rawPrefillRate(int promptTokens, long tokens) {
+        long prompts = Math.max(1, Math.round((double) tokens / promptTokens));
+        int[] prompt = new SplittableRandom(1).ints(promptTokens, 0, model.config().vocabSize()).toArray();
+        InferenceSession session = new InferenceSession(model, promptTokens, Math.min(promptTokens, 512), pool);
+        long t0 = System.nanoTime();
+        for (long p = 0; p < prompts; p++) {
+            session.rewind(0);
+            session.forwardLast(prompt, 0, promptTokens);
+        }
+        return prompts * promptTokens / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static double median(double[] values) {

@@ -9,6 +9,7 @@ import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.quant.calib.CalibrationPipeline;
 import org.quantbench.quant.calib.LinearRole;
 import org.quantbench.tensor.ComputePool;
+import org.quantbench.tensor.WeightTensor;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -114,7 +115,9 @@ public final class ModelQuantizer {
                 throw new java.util.concurrent.CancellationException("quantization cancelled at " + name);
             }
             try {
-                linears.put(name, codec.quantize(checkpoint.tensor(source)));
+                WeightTensor weight = checkpoint.tensor(source);
+                linears.put(name, codec.quantize(weight));
+                weight.releasePages();
             } catch (IllegalArgumentException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 throw new IllegalArgumentException(why.contains(source) ? why : name + ": " + why, e);

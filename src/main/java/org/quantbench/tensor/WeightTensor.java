@@ -25,6 +25,17 @@ public record WeightTensor(String name, DType dtype, int rows, int cols, MemoryS
         RowDecoders.decode(dtype, data, row * rowBytes(), dst, dstOff, cols);
     }
 
+    /**
+     * Drops this tensor's pages from the process's resident set when it is a slice of a mapped file (a later read
+     * faults them in again from the page cache), so a pass that streams once through a large model keeps about one
+     * layer resident. Pages shared with neighbouring tensors are dropped too, which costs a re-read, never a wrong value.
+     */
+    public void releasePages() {
+        if (data.isMapped() && data.byteSize() > 0) {
+            data.unload();
+        }
+    }
+
     /** The whole tensor widened to float, for small tensors (norms, biases, tests). */
     public float[] toFloatArray() {
         if (elements() > Integer.MAX_VALUE - 16) {

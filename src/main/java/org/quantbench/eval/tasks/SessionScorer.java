@@ -4,6 +4,8 @@ import org.quantbench.engine.InferenceSession;
 import org.quantbench.eval.LogProbs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -35,8 +37,10 @@ public final class SessionScorer implements LoglikelihoodScorer {
     public List<Loglikelihood> score(List<EncodedRequest> requests) {
         List<Loglikelihood> out = new ArrayList<>(requests.size());
         try {
-            for (EncodedRequest r : requests) {
-                out.add(score(r));
+            if (!scoreAsBranches(requests, out)) {
+                for (EncodedRequest r : requests) {
+                    out.add(score(r));
+                }
             }
         } catch (RuntimeException e) {
             // The cache may hold part of a request: start clean.
@@ -45,6 +49,98 @@ public final class SessionScorer implements LoglikelihoodScorer {
             throw e;
         }
         return out;
+    }
+
+    /**
+     * Scores an item's requests in one forward step: their common prefix (the trunk) once, then each request's rest
+     * as a branch that sees the trunk and itself ({@link InferenceSession#forwardBranches}), so the weights are read
+     * once per item instead of once per choice. Returns false, having run nothing, when a request would be cut from
+     * the left, the branches do not fit the session's slots, or the session's arithmetic cannot branch.
+     */
+    private boolean scoreAsBranches(List<EncodedRequest> requests, List<Loglikelihood> out) {
+        int k = requests.size();
+        if (!session.branches() || k == 0) {
+            return false;
+        }
+        int[][] inputs = new int[k][];
+        int[] firsts = new int[k];
+        for (int r = 0; r < k; r++) {
+            int[] ctx = requests.get(r).context();
+            int[] cont = requests.get(r).continuation();
+            if (cont.length == 0) {
+                throw new IllegalArgumentException("the continuation encodes to no tokens");
+            }
+            int n = ctx.length + cont.length - 1;
+            if (n > session.capacity()) {
+                return false;
+            }
+            inputs[r] = new int[n];
+            System.arraycopy(ctx, 0, inputs[r], 0, ctx.length);
+            System.arraycopy(cont, 0, inputs[r], ctx.length, cont.length - 1);
+            firsts[r] = ctx.length - 1;
+        }
+        int trunk = inputs[0].length;
+        int firstNeeded = firsts[0];
+        for (int r = 1; r < k; r++) {
+            trunk = commonPrefix(inputs[0], inputs[r], Math.min(trunk, inputs[r].length));
+            firstNeeded = Math.min(firstNeeded, firsts[r]);
+        }
+        int from = Math.min(commonPrefix(inputs[0], held, Math.min(trunk, session.position())), Math.min(trunk, firstNeeded));
+        int[][] branches = new int[k][];
+        int[] branchRow = new int[k];
+        int rows = trunk - from;
+        for (int r = 0; r < k; r++) {
+            branches[r] = Arrays.copyOfRange(inputs[r], trunk, inputs[r].length);
+            branchRow[r] = rows;
+            rows += branches[r].length;
+        }
+        if (from + rows > session.slots()) {
+            return false;
+        }
+        // which (request, continuation token) each row's logits predict
+        List<List<int[]>> wanted = new ArrayList<>(Collections.nCopies(rows, null));
+        int logitsFrom = rows;
+        for (int r = 0; r < k; r++) {
+            int[] cont = requests.get(r).continuation();
+            for (int i = firsts[r]; i < inputs[r].length; i++) {
+                int row = i < trunk ? i - from : branchRow[r] + i - trunk;
+                if (wanted.get(row) == null) {
+                    wanted.set(row, new ArrayList<>(2));
+                }
+                wanted.get(row).add(new int[] {r, cont[i - firsts[r]]});
+                logitsFrom = Math.min(logitsFrom, row);
+            }
+        }
+        memoPosition = -1;
+        session.rewind(from);
+        double[] sums = new double[k];
+        boolean[] greedy = new boolean[k];
+        Arrays.fill(greedy, true);
+        session.forwardBranches(Arrays.copyOf(inputs[0], trunk), branches, logitsFrom, (row, logits, off) -> {
+            List<int[]> targets = wanted.get(row);
+            if (targets == null) {
+                return;
+            }
+            LogProbs.Row probs = LogProbs.Row.of(logits, off, vocab);
+            int best = probs.argmax();
+            for (int[] t : targets) {
+                sums[t[0]] += probs.logProb(t[1]);
+                greedy[t[0]] &= best == t[1];
+            }
+        });
+        System.arraycopy(inputs[0], 0, held, 0, trunk);
+        for (int r = 0; r < k; r++) {
+            out.add(new Loglikelihood(sums[r], greedy[r], requests.get(r).continuation().length));
+        }
+        return true;
+    }
+
+    private static int commonPrefix(int[] a, int[] b, int limit) {
+        int i = 0;
+        while (i < limit && a[i] == b[i]) {
+            i++;
+        }
+        return i;
     }
 
     private Loglikelihood score(EncodedRequest r) {
@@ -101,20 +197,8 @@ public final class SessionScorer implements LoglikelihoodScorer {
     }
 
     private void accumulate(float[] logits, int off, int target, double[] sum, boolean[] greedy) {
-        sum[0] += LogProbs.of(logits, off, vocab, target);
-        if (greedy[0] && argmax(logits, off) != target) {
-            greedy[0] = false;
-        }
-    }
-
-    /** The first index of the largest logit, as numpy's and torch's argmax. */
-    private int argmax(float[] logits, int off) {
-        int best = 0;
-        for (int i = 1; i < vocab; i++) {
-            if (logits[off + i] > logits[off + best]) {
-                best = i;
-            }
-        }
-        return best;
+        LogProbs.Row row = LogProbs.Row.of(logits, off, vocab);
+        sum[0] += row.logProb(target);
+        greedy[0] &= row.argmax() == target;
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TaskRunner {
     /** Forward-step size: large enough for the GEMM path, small enough that the logits buffer stays modest. */
-    public static final int BLOCK = 64;
+    public static final int BLOCK = 128;
 
     /** Told after each scored item; may be called from several threads. */
     @FunctionalInterface
@@ -36,9 +36,17 @@ public final class TaskRunner {
     /** Makes the scorer of one worker thread. */
     @FunctionalInterface
     public interface ScorerFactory {
-        /** @param longest the most tokens any request of the task puts through the model (context + continuation - 1) */
-        LoglikelihoodScorer create(int longest);
+        LoglikelihoodScorer create(Demand demand);
     }
+
+    /**
+     * What the task's requests ask of a session.
+     *
+     * @param longest      the most tokens any request puts through the model (context + continuation - 1)
+     * @param branchTokens the most tokens any item runs past its requests' common prefix (the branches of
+     *                     {@link SessionScorer}'s one-step scoring)
+     */
+    public record Demand(int longest, int branchTokens) {}
 
     private final Tokenizer tokenizer;
     private final ScorerFactory scorers;
@@ -58,10 +66,13 @@ public final class TaskRunner {
      * from the left, so a task without long inputs scores as it would with the full context).
      */
     public static TaskRunner onModel(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int batch) {
-        return new TaskRunner(tokenizer, longest -> {
-            int capacity = Math.min(longest, model.config().maxSeqLen());
-            return new SessionScorer(new InferenceSession(model, capacity, Math.min(BLOCK, capacity), pool));
-        }, batch);
+        return new TaskRunner(tokenizer, demand -> new SessionScorer(session(model, demand, pool)), batch);
+    }
+
+    /** The session a scorer on {@code model} runs for a task with this demand. */
+    public static InferenceSession session(LlamaModel model, Demand demand, ComputePool pool) {
+        int capacity = Math.min(demand.longest(), model.config().maxSeqLen());
+        return new InferenceSession(model, capacity, demand.branchTokens(), Math.min(BLOCK, capacity), pool);
     }
 
     public TaskResult run(Task task, int shots, long fewShotSeed, ItemSelection selection, Progress progress) {
@@ -85,9 +96,9 @@ public final class TaskRunner {
                 }
             });
             if (error.get() == null) {
-                int longest = longest(encoded);
+                Demand demand = demand(encoded);
                 AtomicInteger done = new AtomicInteger();
-                ThreadLocal<LoglikelihoodScorer> perThread = ThreadLocal.withInitial(() -> scorers.create(longest));
+                ThreadLocal<LoglikelihoodScorer> perThread = ThreadLocal.withInitial(() -> scorers.create(demand));
                 parallel(workers, picked.length, error, i -> {
                     Doc doc = task.docs().get(picked[i]);
                     try {
@@ -177,15 +188,36 @@ public final class TaskRunner {
         return out;
     }
 
-    /** The longest input of the task: context + continuation - 1 tokens. */
-    private static int longest(List<List<EncodedRequest>> encoded) {
+    private static Demand demand(List<List<EncodedRequest>> encoded) {
         int longest = 1;
+        int branchTokens = 0;
         for (List<EncodedRequest> item : encoded) {
+            int shared = Integer.MAX_VALUE;
+            long total = 0;
+            EncodedRequest first = item.getFirst();
             for (EncodedRequest r : item) {
-                longest = Math.max(longest, r.context().length + r.continuation().length - 1);
+                int n = r.context().length + r.continuation().length - 1;
+                longest = Math.max(longest, n);
+                total += n;
+                shared = Math.min(shared, sharedInput(first, r));
             }
+            branchTokens = (int) Math.max(branchTokens, Math.min(Integer.MAX_VALUE / 2, total - (long) shared * item.size()));
         }
-        return longest;
+        return new Demand(longest, branchTokens);
+    }
+
+    /** The length of the common prefix of two requests' inputs (context + continuation - 1). */
+    private static int sharedInput(EncodedRequest a, EncodedRequest b) {
+        int n = Math.min(a.context().length + a.continuation().length, b.context().length + b.continuation().length) - 1;
+        int i = 0;
+        while (i < n && token(a, i) == token(b, i)) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int token(EncodedRequest r, int i) {
+        return i < r.context().length ? r.context()[i] : r.continuation()[i - r.context().length];
     }
 
     private static ItemScore itemScore(Doc doc, List<Loglikelihood> results) {

@@ -452,6 +452,9 @@ public final class CalibrationPipeline {
                 b.close();
             }
             buffers.clear();
+            for (LinearRole role : LinearRole.values()) {
+                weight(role).releasePages();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.quantbench.eval.tasks;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.quantbench.engine.InferenceSession;
 import org.quantbench.engine.LlamaModel;
 import org.quantbench.eval.LogProbs;
@@ -11,7 +12,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reusing the KV cache across choices and items gives bit-for-bit the scores of running every request alone. */
+/**
+ * Reusing the KV cache across choices and items, and scoring an item's choices as branches of one step, gives
+ * bit-for-bit the scores of running every request alone.
+ */
 class PrefixSharingTest {
 
     /** The reference: a fresh session, the whole input in one call, every continuation token scored. */
@@ -35,8 +39,10 @@ class PrefixSharingTest {
         return sum[0];
     }
 
-    @Test
-    void sharedPrefixesScoreExactlyAsFromScratch() {
+    /** Branch slots for the one-step path; none leaves only items whose branches fit the window to it. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 64})
+    void sharedPrefixesScoreExactlyAsFromScratch(int branchSlots) {
         LlamaModel model = Stories260K.model();
         RequestEncoder encoder = new RequestEncoder(Stories260K.tokenizer());
         List<List<Request>> items = List.of(
@@ -49,7 +55,7 @@ class PrefixSharingTest {
                 List.of(new Request("", " Lily")));
         int capacity = 24;  // short, so the longest requests are cut from the left
         try (ComputePool pool = new ComputePool(2)) {
-            SessionScorer scorer = new SessionScorer(new InferenceSession(model, capacity, 5, pool));
+            SessionScorer scorer = new SessionScorer(new InferenceSession(model, capacity, branchSlots, 5, pool));
             for (List<Request> item : items) {
                 List<EncodedRequest> encoded = new ArrayList<>();
                 item.forEach(r -> encoded.add(encoder.encode(r)));
