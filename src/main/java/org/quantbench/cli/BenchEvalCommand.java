@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench-eval", description = {
         "Evaluation throughput next to the engine's raw prefill, measured in the same run: items/s of multiple-choice",
         "tasks and tokens/s of perplexity, with the overhead = eval time / (tokens run / raw prefill rate) - 1. The raw",
-        "rate is prefill at the same prompt length (the window; for a task, the mean tokens an item runs)."})
+        "reference prefills as many tokens in prompts of the same length (the window; for a task, the mean tokens an item",
+        "runs), right after each repeat."})
 final class BenchEvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;

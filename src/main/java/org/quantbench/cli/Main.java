@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "quantbench", mixinStandardHelpOptions = true, version = "QuantBench " + SoftwareVersion.VERSION,
         description = "Quantize, evaluate and compare LLM checkpoints.",
         subcommands = {InfoCommand.class, GenerateCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class,
-                SynthCommand.class, ConvertCommand.class, EvalCommand.class, KldCommand.class, RunCommand.class, BenchEvalCommand.class,
+                SynthCommand.class, ConvertCommand.class, EvalCommand.class, KldCommand.class, RunCommand.class, BenchEvalCommand.class, BenchHessianCommand.class,
                 ModelsCommand.class, DownloadCommand.class, MemoryCommand.class})
 public final class Main {
 

@@ -138,7 +138,7 @@ public final class LayerSteps {
             FloatVector m = FloatVector.broadcast(S, max);
             FloatVector acc = FloatVector.zero(S);
             for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                FloatVector e = FloatVector.fromArray(S, s, off + j).sub(m).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(S, s, off + j).sub(m));
                 e.intoArray(s, off + j);
                 acc = acc.add(e);
             }
@@ -150,6 +150,35 @@ public final class LayerSteps {
             sum += e;
         }
         return sum;
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUNDER = 12582912f;
+
+    /**
+     * {@code e^x} for {@code x <= 0} (softmax arguments; below -87 the result is about 1e-38 instead of 0), within
+     * about 2 ulp: {@code x = n ln2 + r}, a degree-6 polynomial for {@code e^r}, times {@code 2^n} built in the
+     * exponent bits. Only adds, multiplies and fused multiply-adds, which round the same whether the JIT compiled the
+     * code or not; the Vector API's own EXP does not (its intrinsic and its Java fallback differ in the last bits), and
+     * calibration must give the same model on every run.
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87.3f);
+        FloatVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(1f / 720, 1f / 120);
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        FloatVector scale = n.convert(VectorOperators.F2I, 0).reinterpretAsInts()
+                .add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
     }
 
     /** {@code gate = silu(gate) * up} over {@code n} values. */

@@ -69,4 +69,28 @@ class LayerStepsTest {
             }
         }
     }
+
+    /** The softmax exp: within 3 ulp of Math.exp where the result is normal, and about 0 below -87. */
+    @org.junit.jupiter.api.Test
+    void vectorExpIsCloseToMathExp() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.quantbench.tensor.VectorSupport.enabled(), "vectors are off");
+        var species = org.quantbench.tensor.VectorSupport.kernelSpecies();
+        float[] x = new float[species.length()];
+        float[] e = new float[x.length];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int round = 0; round < 2000; round++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = round == 0 && i < 4 ? new float[] {0f, -0f, -87f, -1e-8f}[i] : (float) random.nextDouble(-100, 0);
+            }
+            LayerSteps.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, 0)).intoArray(e, 0);
+            for (int i = 0; i < x.length; i++) {
+                double exact = Math.exp(x[i]);
+                if (x[i] >= -87f) {
+                    assertThat((double) e[i]).as("exp(%s)", x[i]).isCloseTo(exact, within(3.0 * Math.ulp((float) exact)));
+                } else {
+                    assertThat(e[i]).as("exp(%s)", x[i]).isBetween(0f, 2e-38f);
+                }
+            }
+        }
+    }
 }

@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * partly scored as if whole.
  */
 public final class TaskRunner {
-    /** Forward-step size: large enough for the GEMM path, small enough that the logits buffer stays modest. */
-    public static final int BLOCK = 128;
+    /**
+     * Forward-step size: an item's whole step (its context and every branch) is usually one GEMM; the logits buffer
+     * is this many rows of the vocabulary (50 MB per session at SmolLM2's 49,152).
+     */
+    public static final int BLOCK = 256;
 
     /** Told after each scored item; may be called from several threads. */
     @FunctionalInterface
@@ -72,7 +75,8 @@ public final class TaskRunner {
     /** The session a scorer on {@code model} runs for a task with this demand. */
     public static InferenceSession session(LlamaModel model, Demand demand, ComputePool pool) {
         int capacity = Math.min(demand.longest(), model.config().maxSeqLen());
-        return new InferenceSession(model, capacity, demand.branchTokens(), Math.min(BLOCK, capacity), pool);
+        return new InferenceSession(model, capacity, demand.branchTokens(), Math.min(BLOCK, capacity + demand.branchTokens()),
+                pool);
     }
 
     public TaskResult run(Task task, int shots, long fewShotSeed, ItemSelection selection, Progress progress) {

@@ -1,25 +1,26 @@
 package org.quantbench.quant.gptq;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.MatmulKernels;
-import org.quantbench.tensor.VectorSupport;
 
 /**
  * The upper Cholesky factor {@code U} of {@code H^-1} ({@code H^-1 = U^T U}) that GPTQ's column updates use, without
  * forming {@code H^-1}: with {@code J} the order-reversing permutation, the lower Cholesky factor {@code L} of
  * {@code J H J} gives {@code H = R R^T} with {@code R = J L J} upper triangular, so {@code H^-1 = (R^-1)^T R^-1}
  * and {@code U = R^-1 = J L^-1 J}. One Cholesky and one triangular inverse ({@code n^3/3} multiply-adds), both
- * row-oriented so their inner loops are contiguous Vector API dots and axpys.
+ * blocked by panels and row-oriented, so their inner loops are contiguous Vector API dots over rows in cache.
  */
 final class InverseCholesky {
-    private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
-
     private InverseCholesky() {}
 
-    /** Rows or columns per parallel task. */
+    /** Rows per parallel task. */
     private static final int CHUNK = 32;
+    /**
+     * Columns (Cholesky) or rows (inverse) per panel: the long dot products of a panel run against its rows while they
+     * stay in cache (32 rows of 14336 floats are 1.8 MB), so the big factors stream from memory once per panel, not
+     * once per column.
+     */
+    private static final int PANEL = 32;
 
     /**
      * U ({@code n x n} row-major, zero below the diagonal) for the symmetric {@code h}, or null when {@code h} is
@@ -31,80 +32,98 @@ final class InverseCholesky {
         if (l == null) {
             return null;
         }
-        // x = l^-1; columns are independent, so tasks own column chunks. Row i of chunk [c0, c1):
-        // x[i, c] = (e_i - sum_{c0<=k<i} l[i,k] x[k, c]) / l[i,i], where x[k, c] = 0 for c > k.
-        float[] x = new float[n * n];
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        pool.forEach(chunks, (long) CHUNK * n * n / 4, chunk -> {
-            int c0 = chunk * CHUNK;
-            int c1 = Math.min(n, c0 + CHUNK);
-            float[] row = new float[CHUNK];
-            for (int i = c0; i < n; i++) {
-                int w = Math.min(c1, i + 1) - c0;
-                java.util.Arrays.fill(row, 0, w, 0f);
-                if (i < c1) {
-                    row[i - c0] = 1f;
-                }
-                for (int k = c0; k < i; k++) {
-                    axpy(-l[i * n + k], x, k * n + c0, row, Math.min(c1, k + 1) - c0);
-                }
-                float inv = 1f / l[i * n + i];
-                for (int c = 0; c < w; c++) {
-                    x[i * n + c0 + c] = row[c] * inv;
-                }
-            }
-        });
-        // U = J x J: U[i][j] = x[n-1-i][n-1-j], upper triangular
+        float[] y = inverseTransposed(l, n, pool);
+        // U = J x J with x = y^T: U[i][j] = x[n-1-i][n-1-j] = y[n-1-j][n-1-i], upper triangular
         float[] u = l;
         java.util.Arrays.fill(u, 0f);
         for (int i = 0; i < n; i++) {
-            int xi = (n - 1 - i) * n + (n - 1);
+            int col = n - 1 - i;
             for (int j = i; j < n; j++) {
-                u[i * n + j] = x[xi - j];
+                u[i * n + j] = y[(n - 1 - j) * n + col];
             }
         }
         return u;
     }
 
     /**
-     * Lower Cholesky factor of the order-reversed {@code h}, column by column: the pivot, then every row below it in
-     * parallel chunks (each entry a dot product of two row prefixes); null when a pivot is not positive.
+     * Lower Cholesky factor of the order-reversed {@code h}, a panel of columns at a time: first every row's dot
+     * products with the panel's rows over the columns before the panel (parallel over rows), then the panel's own
+     * columns one by one (short sums inside the panel); null when a pivot is not positive.
      */
     private static float[] cholesky(float[] h, int n, ComputePool pool) {
         float[] l = new float[n * n];
-        for (int j = 0; j < n; j++) {
-            int jj = j;
-            float d = h[(n - 1 - j) * n + (n - 1 - j)] - MatmulKernels.dot(l, j * n, l, j * n, j);
-            if (!(d > 0f) || !Float.isFinite(d)) {
-                return null;
-            }
-            float pivot = (float) Math.sqrt(d);
-            l[j * n + j] = pivot;
-            int below = n - j - 1;
-            int chunks = (below + CHUNK - 1) / CHUNK;
-            pool.forEach(chunks, (long) CHUNK * j, chunk -> {
-                int i0 = jj + 1 + chunk * CHUNK;
-                int i1 = Math.min(n, i0 + CHUNK);
-                for (int i = i0; i < i1; i++) {
-                    float s = h[(n - 1 - i) * n + (n - 1 - jj)] - MatmulKernels.dot(l, i * n, l, jj * n, jj);
-                    l[i * n + jj] = s / pivot;
+        for (int j0 = 0; j0 < n; j0 += PANEL) {
+            int p0 = j0;
+            int p1 = Math.min(n, j0 + PANEL);
+            int rows = n - p0;
+            pool.forEach((rows + CHUNK - 1) / CHUNK, (long) CHUNK * PANEL * p0, chunk -> {
+                int i1 = Math.min(n, p0 + (chunk + 1) * CHUNK);
+                for (int i = p0 + chunk * CHUNK; i < i1; i++) {
+                    for (int j = p0; j < Math.min(p1, i + 1); j++) {
+                        l[i * n + j] = reversed(h, n, i, j) - MatmulKernels.dot(l, i * n, l, j * n, p0);
+                    }
                 }
             });
+            for (int j = p0; j < p1; j++) {
+                int jj = j;
+                float d = l[j * n + j] - inPanel(l, n, j, j, p0, j);
+                if (!(d > 0f) || !Float.isFinite(d)) {
+                    return null;
+                }
+                float pivot = (float) Math.sqrt(d);
+                l[j * n + j] = pivot;
+                int below = n - j - 1;
+                pool.forEach((below + CHUNK - 1) / CHUNK, (long) CHUNK * PANEL, chunk -> {
+                    int i1 = Math.min(n, jj + 1 + (chunk + 1) * CHUNK);
+                    for (int i = jj + 1 + chunk * CHUNK; i < i1; i++) {
+                        l[i * n + jj] = (l[i * n + jj] - inPanel(l, n, i, jj, p0, jj)) / pivot;
+                    }
+                });
+            }
         }
         return l;
     }
 
-    /** {@code y[0..len) += a * x[xOff..xOff+len)}. */
-    private static void axpy(float a, float[] x, int xOff, float[] y, int len) {
-        int i = 0;
-        if (VectorSupport.enabled()) {
-            FloatVector av = FloatVector.broadcast(S, a);
-            for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-                FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, i)).intoArray(y, i);
-            }
+    /** {@code h} with rows and columns in reverse order, at (i, j). */
+    private static float reversed(float[] h, int n, int i, int j) {
+        return h[(n - 1 - i) * n + (n - 1 - j)];
+    }
+
+    /** {@code sum_{k in [from, to)} l[i,k] l[j,k]}, in order. */
+    private static float inPanel(float[] l, int n, int i, int j, int from, int to) {
+        float s = 0f;
+        for (int k = from; k < to; k++) {
+            s += l[i * n + k] * l[j * n + k];
         }
-        for (; i < len; i++) {
-            y[i] += a * x[xOff + i];
+        return s;
+    }
+
+    /**
+     * {@code y = (l^-1)^T} (upper triangular) for lower triangular {@code l}, a panel of l's rows at a time. With
+     * {@code x = l^-1}: {@code x[i,j] = -(sum_{j<=k<i} l[i,k] x[k,j]) / l[i,i]}, i.e. row j of y gets
+     * {@code y[j,i] = -dot(l[i, j..i), y[j, j..i)) / l[i,i]}: contiguous dots. For the panel's rows i, the part of
+     * each dot before the panel runs first (parallel over j, the panel's rows of l kept in cache), then the panel's
+     * columns of each row j in order; every row j of y belongs to one task, so the order is fixed.
+     */
+    private static float[] inverseTransposed(float[] l, int n, ComputePool pool) {
+        float[] y = new float[n * n];
+        for (int i0 = 0; i0 < n; i0 += PANEL) {
+            int p0 = i0;
+            int p1 = Math.min(n, i0 + PANEL);
+            pool.forEach((p1 + CHUNK - 1) / CHUNK, (long) CHUNK * PANEL * p0, chunk -> {
+                int j1 = Math.min(p1, (chunk + 1) * CHUNK);
+                for (int j = chunk * CHUNK; j < j1; j++) {
+                    int row = j * n;
+                    for (int i = Math.max(p0, j); i < p1; i++) {
+                        float s = j < p0 ? MatmulKernels.dot(l, i * n + j, y, row + j, p0 - j) : 0f;
+                        for (int k = Math.max(p0, j); k < i; k++) {
+                            s += l[i * n + k] * y[row + k];
+                        }
+                        y[row + i] = i == j ? 1f / l[i * n + i] : -s / l[i * n + i];
+                    }
+                }
+            });
         }
+        return y;
     }
 }

@@ -1,6 +1,7 @@
 package org.quantbench.quant.gptq;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.quantbench.quant.calib.HessianAccumulator;
@@ -148,9 +149,10 @@ class GptqTest {
         }
     }
 
-    @Test
-    void inverseCholeskyFactorsTheInverse() {
-        int n = 37;
+    /** Sizes below, at and above the 32-wide panels, ragged last panel included. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 32, 37, 100})
+    void inverseCholeskyFactorsTheInverse(int n) {
         float[] x = correlatedInputs(200, n, 6);
         HessianAccumulator acc = new HessianAccumulator(n);
         acc.add(x, 200, ONE);
