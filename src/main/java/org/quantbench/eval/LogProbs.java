@@ -45,6 +45,11 @@ public final class LogProbs {
             return logits[off + target] - max - logSum;
         }
 
+        /** {@code log sum_i exp(logits[i])}, as {@code max + log(sum exp(x - max))}. */
+        public double logSumExp() {
+            return max + logSum;
+        }
+
         /** The first index of the largest logit, as numpy's and torch's argmax. */
         public int argmax() {
             int best = 0;

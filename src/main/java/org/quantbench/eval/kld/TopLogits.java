@@ -1,5 +1,7 @@
 package org.quantbench.eval.kld;
 
+import org.quantbench.eval.LogProbs;
+
 /**
  * The summary of one next-token distribution that the base-logits cache stores: the log-probabilities of a set of
  * tokens (the base model's top k) and the log of the probability mass of all other tokens. Both sides of a KL
@@ -38,15 +40,7 @@ final class TopLogits {
      * tokens directly (no cancellation); negative infinity when {@code ids} cover the vocabulary.
      */
     static float summarize(float[] logits, int off, int vocab, int[] ids, float[] logProbs, boolean[] scratch) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            sum += Math.exp(logits[off + i] - max);
-        }
-        double lse = max + Math.log(sum);
+        double lse = LogProbs.Row.of(logits, off, vocab).logSumExp();
         for (int j = 0; j < ids.length; j++) {
             logProbs[j] = (float) (logits[off + ids[j]] - lse);
             scratch[ids[j]] = true;

@@ -10,14 +10,16 @@ import java.util.List;
 
 /**
  * Scores requests on one {@link InferenceSession}, reusing the KV cache for the tokens a request shares with what
- * the session already holds: the choices of an item share their context, MMLU's items share their few-shot examples,
- * WinoGrande's options share the sentence up to the blank. A shared prefix is never recomputed, and the logits after
- * a context are kept for the next choice, so a one-token continuation costs nothing after the first. Because the
- * engine's outputs do not depend on how tokens are grouped into forward steps, the scores are identical to scoring
- * every request from scratch.
+ * the session already holds (MMLU's items share their few-shot examples). An item's requests are scored in one
+ * forward step: their common prefix once, each request's rest as a branch of the same step (the choices of an item
+ * after their context, WinoGrande's options after the sentence's start). Because the engine's outputs do not depend
+ * on how tokens are grouped into forward steps, and a branch attends to exactly the keys a separate run would, the
+ * scores are identical to scoring every request from scratch.
  *
  * <p>A request longer than the session is cut from the left, as lm-eval does: the model sees the last
- * {@code capacity} tokens of context + continuation (minus the final token, which is only predicted).
+ * {@code capacity} tokens of context + continuation (minus the final token, which is only predicted). Items with such
+ * a request, or on a session that cannot branch, are scored one request at a time; there the logits after a context
+ * are kept for the next request, so a one-token continuation costs nothing after the first.
  */
 public final class SessionScorer implements LoglikelihoodScorer {
     private final InferenceSession session;
