@@ -51,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
             try (LoadedModel loaded = options.load(ckpt)) {
                 LlamaModel model = loaded.model();
                 int capacity = Math.min(ckpt.config().maxSeqLen(), promptIds.length + steps);
-                InferenceSession session = new InferenceSession(model, capacity, 64, pool);
+                InferenceSession session = new InferenceSession(model, capacity, InferenceSession.SCORING_BLOCK, pool);
                 Sampler sampler = new Sampler(temperature, topP, seed);
                 PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
                 out.print(tok.decode(promptIds));

@@ -64,14 +64,14 @@ final class KldCommand implements Callable<Integer> {
             boolean[] computed = {false};
             try (BaseLogitsFile base = cache.open(sha, windows, vocab, () -> {
                 computed[0] = true;
-                return new InferenceSession(LlamaModel.load(ckpt), context, 64, pool);
+                return new InferenceSession(LlamaModel.load(ckpt), context, InferenceSession.SCORING_BLOCK, pool);
             })) {
                 System.out.printf("definition: %s%n", KldEvaluator.describe(windows, base.k()));
                 System.out.printf("base logits (weights as stored): %s %s%n", computed[0]
                         ? String.format("computed in %.1f s, cached in", (System.nanoTime() - t0) / 1e9) : "read from", base.path());
                 try (LoadedModel loaded = options.load(ckpt)) {
                     long t1 = System.nanoTime();
-                    KldResult r = KldEvaluator.compare(new InferenceSession(loaded.model(), context, 64, pool), windows, base);
+                    KldResult r = KldEvaluator.compare(new InferenceSession(loaded.model(), context, InferenceSession.SCORING_BLOCK, pool), windows, base);
                     double seconds = (System.nanoTime() - t1) / 1e9;
                     System.out.printf("model: %s, weights %s, %d threads; %s (base: exact float)%n", ckpt.source(),
                             loaded.label(), pool.threads(), loaded.arithmeticLine());

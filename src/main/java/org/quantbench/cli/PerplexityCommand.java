@@ -38,7 +38,7 @@ final class PerplexityCommand implements Callable<Integer> {
             PerplexityDefinition def = scoring.definition(tok, ckpt.config().maxSeqLen());
             List<int[]> docs = scoring.documents(tok, def);
             try (LoadedModel loaded = options.load(ckpt)) {
-                InferenceSession session = new InferenceSession(loaded.model(), def.contextLength(), 64, pool);
+                InferenceSession session = new InferenceSession(loaded.model(), def.contextLength(), InferenceSession.SCORING_BLOCK, pool);
                 long start = System.nanoTime();
                 PerplexityResult r = new PerplexityEvaluator(session, def, tok.bosId()).evaluate(docs);
                 double seconds = (System.nanoTime() - start) / 1e9;

@@ -4,8 +4,6 @@ import org.quantbench.model.ModelConfig;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.MatmulKernels;
 
-import java.util.Arrays;
-
 /**
  * The Llama forward step over a block of tokens, each with its own KV cache and position: the tokens of one
  * sequence (one cache, consecutive positions: prefill) or one token of each of several streams (batched decode).
@@ -183,11 +181,10 @@ final class ForwardPass {
                 sum += e;
             }
             float inv = 1f / sum;
-            Arrays.fill(att, qOff, qOff + headDim, 0f);
             for (int j = 0; j < len; j++) {
-                int slot = j < gapStart ? j : j + gap;
-                Ops.axpy(s[j] * inv, values, slot * kvDim + kvOff, att, qOff, headDim);
+                s[j] *= inv;
             }
+            Ops.weightedRows(s, 0, len, values, kvOff, kvDim, gapStart, gap, att, qOff, headDim);
         });
     }
 }

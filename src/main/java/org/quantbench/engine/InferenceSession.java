@@ -23,6 +23,12 @@ public final class InferenceSession {
     private long tokensRun;
 
     /**
+     * Forward-step size for scoring text: a weight tile widened once serves this many tokens, and the logits buffer is
+     * this many rows of the vocabulary (50 MB at SmolLM2's 49,152).
+     */
+    public static final int SCORING_BLOCK = 256;
+
+    /**
      * @param capacity positions the KV cache holds (at most the model's context)
      * @param maxBlock tokens processed together in one forward step
      */

@@ -117,11 +117,10 @@ public final class LayerSteps {
             }
             float inv = 1f / expShifted(p, row, len, max);
             Arrays.fill(p, row + len, row + span, 0f);
-            int o = t * c.qDim() + h * headDim;
-            Arrays.fill(att, o, o + headDim, 0f);
             for (int j = 0; j < len; j++) {
-                Ops.axpy(p[row + j] * inv, v, j * kvDim + kvOff, att, o, headDim);
+                p[row + j] *= inv;
             }
+            Ops.weightedRows(p, row, len, v, kvOff, kvDim, len, 0, att, t * c.qDim() + h * headDim, headDim);
         }
     }
 

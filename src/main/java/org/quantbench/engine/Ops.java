@@ -85,4 +85,32 @@ final class Ops {
             y[yOff + i] += a * x[xOff + i];
         }
     }
+
+    /**
+     * {@code y[yOff ..+n) = sum_j p[pOff + j] * x[at(j) ..+n)} for {@code j < len}, where key j's row starts at
+     * {@code at(j) = (j < gapStart ? j : j + gap) * stride + xOff}: attention's weighted sum of values. Each lane
+     * sums its keys in order with one fused multiply-add each, kept in a register across the keys (the tail lanes
+     * multiply and add apart), so the result does not depend on how keys are laid out in the cache.
+     */
+    static void weightedRows(float[] p, int pOff, int len, float[] x, int xOff, int stride, int gapStart, int gap,
+                             float[] y, int yOff, int n) {
+        int i = 0;
+        if (VectorSupport.enabled()) {
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < len; j++) {
+                    int row = (j < gapStart ? j : j + gap) * stride + xOff;
+                    acc = FloatVector.fromArray(S, x, row + i).fma(FloatVector.broadcast(S, p[pOff + j]), acc);
+                }
+                acc.intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            float sum = 0f;
+            for (int j = 0; j < len; j++) {
+                sum += p[pOff + j] * x[(j < gapStart ? j : j + gap) * stride + xOff + i];
+            }
+            y[yOff + i] = sum;
+        }
+    }
 }

@@ -65,7 +65,7 @@ public final class EvalThroughputBenchmark {
         double[] raw = new double[repeats];
         int prompt = definition.contextLength();
         for (int r = 0; r < repeats; r++) {
-            InferenceSession session = new InferenceSession(model, definition.contextLength(), 64, pool);
+            InferenceSession session = new InferenceSession(model, definition.contextLength(), InferenceSession.SCORING_BLOCK, pool);
             long t0 = System.nanoTime();
             PerplexityResult result = new PerplexityEvaluator(session, definition, bosId).evaluate(documents);
             seconds[r] = (System.nanoTime() - t0) / 1e9;

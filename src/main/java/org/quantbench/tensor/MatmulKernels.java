@@ -101,21 +101,24 @@ public final class MatmulKernels {
             }
             return;
         }
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            int t = 0;
-            for (; t + 4 <= tokens; t += 4) {
+        int fullRows = rows & ~3;
+        int t = 0;
+        for (; t + 4 <= tokens; t += 4) {
+            for (int r = 0; r < fullRows; r += 4) {
                 tile4x4(w, r * wStride, wStride, x, t * xStride + xOff, xStride, len, acc, (t * rows + r) * L, rows * L);
             }
-            for (; t < tokens; t++) {
+        }
+        for (; t < tokens; t++) {
+            for (int r = 0; r < fullRows; r += 4) {
                 tile4x1(w, r * wStride, wStride, x, t * xStride + xOff, len, acc, (t * rows + r) * L);
             }
         }
+        int r = fullRows;
         for (; r < rows; r++) {
-            for (int t = 0; t < tokens; t++) {
-                int a = (t * rows + r) * L;
+            for (int u = 0; u < tokens; u++) {
+                int a = (u * rows + r) * L;
                 int wr = r * wStride;
-                int xt = t * xStride + xOff;
+                int xt = u * xStride + xOff;
                 FloatVector v = FloatVector.fromArray(S, acc, a);
                 for (int i = 0, bound = S.loopBound(len); i < bound; i += L) {
                     v = FloatVector.fromArray(S, w, wr + i).fma(FloatVector.fromArray(S, x, xt + i), v);

@@ -2,6 +2,7 @@ package org.quantbench.eval.kld;
 
 import org.quantbench.engine.InferenceSession;
 import org.quantbench.eval.LogProbs;
+import org.quantbench.eval.PerplexityResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,8 +68,14 @@ public final class KldEvaluator {
         long[] agree = {0};
         double[] nllDiff = {0};
         double[] nllBase = {0};
+        double[] nllModel = {0};
+        double[] windowNll = {0};
         try {
-            run(session, windows, windowDone, (index, target, logits, off) -> {
+            run(session, windows, done -> {
+                nllModel[0] += windowNll[0];
+                windowNll[0] = 0;
+                windowDone.accept(done);
+            }, (index, target, logits, off) -> {
                 base.read(index, target, ids, logP, restP, baseTarget);
                 float restQ = TopLogits.summarize(logits, off, vocab, ids, logQ, scratch);
                 kls[(int) index] = TopLogits.kl(logP, restP[0], logQ, restQ);
@@ -76,6 +83,7 @@ public final class KldEvaluator {
                     agree[0]++;
                 }
                 double model = LogProbs.of(logits, off, vocab, target);
+                windowNll[0] -= model;
                 nllDiff[0] += baseTarget[0] - model;
                 nllBase[0] -= baseTarget[0];
             });
@@ -98,9 +106,12 @@ public final class KldEvaluator {
         double p99 = sorted[(int) Math.ceil(0.99 * m) - 1];
         double lnRatio = nllDiff[0] / n;
         double pplBase = Math.exp(nllBase[0] / n);
+        double meanModel = nllModel[0] / n;
+        PerplexityResult own = new PerplexityResult(Math.exp(meanModel), meanModel, n, windows.windows().size(),
+                windows.documents().size(), windows.definition());
         return new KldResult(mean, m > 1 ? Math.sqrt(ss / (m - 1) / m) : Double.NaN, median, p99, sorted[m - 1],
                 100.0 * agree[0] / n, lnRatio, pplBase, pplBase * Math.exp(lnRatio), n, windows.windows().size(), k,
-                describe(windows, k));
+                describe(windows, k), own);
     }
 
     public static String describe(TokenWindows windows, int k) {

@@ -24,12 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * partly scored as if whole.
  */
 public final class TaskRunner {
-    /**
-     * Forward-step size: an item's whole step (its context and every branch) is usually one GEMM; the logits buffer
-     * is this many rows of the vocabulary (50 MB per session at SmolLM2's 49,152).
-     */
-    public static final int BLOCK = 256;
-
     /** Told after each scored item; may be called from several threads. */
     @FunctionalInterface
     public interface Progress {
@@ -75,8 +69,8 @@ public final class TaskRunner {
     /** The session a scorer on {@code model} runs for a task with this demand. */
     public static InferenceSession session(LlamaModel model, Demand demand, ComputePool pool) {
         int capacity = Math.min(demand.longest(), model.config().maxSeqLen());
-        return new InferenceSession(model, capacity, demand.branchTokens(), Math.min(BLOCK, capacity + demand.branchTokens()),
-                pool);
+        int block = Math.min(InferenceSession.SCORING_BLOCK, capacity + demand.branchTokens());
+        return new InferenceSession(model, capacity, demand.branchTokens(), block, pool);
     }
 
     public TaskResult run(Task task, int shots, long fewShotSeed, ItemSelection selection, Progress progress) {

@@ -14,7 +14,11 @@ import org.quantbench.workbench.measure.TextScoring;
 
 import java.util.List;
 
-/** KL divergence of a scheme from the base on the same tokens; the base's logits come from the base-logits cache. */
+/**
+ * KL divergence of a scheme from the base on the same tokens; the base's logits come from the base-logits cache. The
+ * pass also sums the scheme's own perplexity on those tokens and leaves it to the row's perplexity step, which then
+ * needs no second pass when it scores the same tokens (the default, {@code "kld": {}}).
+ */
 final class KldMeasurement implements Measurement {
 
     @Override
@@ -33,8 +37,12 @@ final class KldMeasurement implements Measurement {
             try (BaseLogitsFile base = cache.open(run.modelSha256, windows, run.checkpoint.config().vocabSize(),
                     () -> run.baseSession(def.contextLength()))) {
                 var loaded = model.get(progress);
-                KldResult r = KldEvaluator.compare(new InferenceSession(loaded.model(), def.contextLength(), 64, run.pool),
-                        windows, base, done -> progress.update((double) done / Math.max(total, 1), "window " + done + "/" + total));
+                KldResult r = KldEvaluator.compare(new InferenceSession(loaded.model(), def.contextLength(),
+                        InferenceSession.SCORING_BLOCK, run.pool), windows, base,
+                        done -> progress.update((double) done / Math.max(total, 1), "window " + done + "/" + total));
+                if (run.config.evaluations().perplexity() != null) {
+                    run.keepPerplexity(step.scheme(), scoring, r.modelPerplexity());
+                }
                 var detail = JsonNodeFactory.instance.objectNode().put("evaluator_definition", r.definition())
                         .put("ppl_base", r.pplBase()).put("ppl_model", r.pplModel()).put("top_k", r.topK());
                 return new Measured(List.of(

@@ -37,11 +37,12 @@ public record RunPlan(RunConfig config, String profile, PathVariables paths, Lis
     private static void add(List<PlannedStep> steps, RunConfig c, String row, Scheme scheme) {
         Evaluations e = c.evaluations();
         steps.add(new PlannedStep(row, scheme, StepKind.MEMORY, "memory", null));
-        if (e.perplexity() != null) {
-            steps.add(new PlannedStep(row, scheme, StepKind.PERPLEXITY, "perplexity", null));
-        }
+        // KLD first: its forward pass also gives the scheme's perplexity when both score the same tokens.
         if (e.kld() != null && scheme != null) {
             steps.add(new PlannedStep(row, scheme, StepKind.KLD, "kld", null));
+        }
+        if (e.perplexity() != null) {
+            steps.add(new PlannedStep(row, scheme, StepKind.PERPLEXITY, "perplexity", null));
         }
         if (e.tasks() != null) {
             for (String name : e.tasks().names()) {

@@ -69,6 +69,8 @@ class KldEvaluatorTest {
                 assertThat(self.tokens()).isEqualTo(ppl.scoredTokens());
                 assertThat(self.windows()).isEqualTo(ppl.windows());
                 assertThat(self.pplBase()).isCloseTo(ppl.perplexity(), within(1e-9));
+                // the pass's own perplexity is the evaluator's, bit for bit (a run stores it as its perplexity step)
+                assertThat(self.modelPerplexity()).isEqualTo(ppl);
                 assertThat(base.k()).isEqualTo(32);
             }
             // read back from disk: the base model is not run again
@@ -99,6 +101,9 @@ class KldEvaluatorTest {
                 assertThat(r.top1Agreement()).isGreaterThan(90).isLessThanOrEqualTo(100);
                 assertThat(Math.abs(r.lnPplRatio())).isLessThan(0.01);
                 assertThat(r.pplModel()).isCloseTo(r.pplBase() * Math.exp(r.lnPplRatio()), within(1e-9));
+                PerplexityResult own = new PerplexityEvaluator(new InferenceSession(bf16, 128, 32, pool),
+                        windows.definition(), tok.bosId()).evaluate(stories(tok));
+                assertThat(r.modelPerplexity()).isEqualTo(own);
             }
         }
     }

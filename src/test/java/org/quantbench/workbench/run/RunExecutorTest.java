@@ -94,14 +94,14 @@ class RunExecutorTest {
             RunOutcome cancelled = executor.execute(plan, new RunListener() {
                 @Override
                 public void stepProgress(PlannedStep step, double fraction, java.time.Duration eta, String line) {
-                    if (step.scheme().equals("W8A8-INT") && step.kind() == StepKind.PERPLEXITY) {
+                    if (step.scheme().equals("W8A8-INT") && step.kind() == StepKind.KLD) {
                         cancel.cancel();
                     }
                 }
             }, cancel);
             assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
             assertThat(cancelled.measured()).isEqualTo(4);  // base x3, W8A8-INT memory
-            assertThat(store.rowsOfRun(cancelled.run().id())).noneMatch(r -> r.step().equals("perplexity") && r.scheme().equals("W8A8-INT"));
+            assertThat(store.rowsOfRun(cancelled.run().id())).noneMatch(r -> r.step().equals("kld") && r.scheme().equals("W8A8-INT"));
 
             RunOutcome resumed = executor.execute(plan, RunListener.NONE, new CancelToken());
             assertThat(resumed.status()).isEqualTo(RunStatus.DONE);
