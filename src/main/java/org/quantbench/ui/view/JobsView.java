@@ -1,6 +1,8 @@
 package org.quantbench.ui.view;
 
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -15,6 +17,7 @@ import org.quantbench.ui.viewmodel.JobRow;
 import org.quantbench.ui.viewmodel.JobsViewModel;
 import org.quantbench.ui.viewmodel.Page;
 import org.quantbench.workbench.jobs.JobState;
+import org.quantbench.workbench.run.RowProgress;
 
 /** The Jobs page: the queue with progress bars and ETA, the selected job's log, cancel and retry. */
 final class JobsView {
@@ -94,10 +97,37 @@ final class JobsView {
         clear.setTooltip(Forms.tip("Remove ended jobs from the list; their results stay in the database"));
         clear.setOnAction(e -> vm.clearEnded());
 
+        TableView<RowProgress.Row> schemes = schemeTable();
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) ->
+                schemes.setItems(now == null ? FXCollections.observableArrayList() : now.schemes()));
+
         VBox queue = Forms.card("Queue", table, new HBox(8, cancel, retry, clear));
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox.setVgrow(queue, Priority.ALWAYS);
-        root.getChildren().addAll(queue, Forms.card("Log", log));
+        root.getChildren().addAll(queue, Forms.card("Schemes of the selected run", schemes), Forms.card("Log", log));
+    }
+
+    /** Per row of the selected run: steps done, the running step, time spent and time left. */
+    private static TableView<RowProgress.Row> schemeTable() {
+        TableView<RowProgress.Row> t = new TableView<>();
+        t.setId("job-schemes");
+        t.getColumns().add(textColumn("Scheme", 240, RowProgress.Row::row));
+        t.getColumns().add(textColumn("Steps", 130, JobRow::stepsText));
+        t.getColumns().add(textColumn("Running", 200, JobRow::runningText));
+        t.getColumns().add(textColumn("Time", 110, JobRow::spentText));
+        t.getColumns().add(textColumn("Time left", 110, JobRow::leftText));
+        t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        t.setPlaceholder(new Label("Select a run to see its schemes."));
+        t.setPrefHeight(220);
+        return t;
+    }
+
+    private static TableColumn<RowProgress.Row, String> textColumn(String title, double width,
+                                                                  java.util.function.Function<RowProgress.Row, String> text) {
+        TableColumn<RowProgress.Row, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(v -> new ReadOnlyStringWrapper(text.apply(v.getValue())));
+        c.setPrefWidth(width);
+        return c;
     }
 
     VBox root() { return root; }

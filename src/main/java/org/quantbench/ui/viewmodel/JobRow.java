@@ -6,8 +6,11 @@ import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.quantbench.workbench.jobs.Job;
 import org.quantbench.workbench.jobs.JobState;
+import org.quantbench.workbench.run.RowProgress;
 
 import java.time.Duration;
 
@@ -20,6 +23,7 @@ public final class JobRow {
     private final StringProperty eta = new SimpleStringProperty("");
     private final StringProperty status = new SimpleStringProperty("");
     private final StringProperty log = new SimpleStringProperty("");
+    private final ObservableList<RowProgress.Row> schemes = FXCollections.observableArrayList();
 
     JobRow(Job job) {
         this.job = job;
@@ -45,6 +49,29 @@ public final class JobRow {
                 : s >= 60 ? String.format("%d min %02d s", s / 60, s % 60) : s + " s";
     }
 
+    /** "3/8 steps", with the failed ones named when there are any. */
+    public static String stepsText(RowProgress.Row r) {
+        return r.done() + "/" + r.total() + " steps" + (r.failed() > 0 ? ", " + r.failed() + " failed" : "");
+    }
+
+    /** The running step and its progress, e.g. "task:arc_easy 40%"; "done" or "waiting" otherwise. */
+    public static String runningText(RowProgress.Row r) {
+        if (!r.current().isEmpty()) {
+            return r.current() + " " + Math.round(100 * r.fraction()) + "%";
+        }
+        return r.finished() ? "done" : r.done() > 0 ? "" : "waiting";
+    }
+
+    /** Time spent, as {@link #etaText}. */
+    public static String spentText(RowProgress.Row r) {
+        return r.seconds() > 0 ? etaText(Duration.ofMillis(Math.round(r.seconds() * 1000))) : "";
+    }
+
+    /** Time left; "?" until the row's steps have been timed on an earlier row, empty when finished. */
+    public static String leftText(RowProgress.Row r) {
+        return r.finished() ? "" : r.eta() == null ? "?" : etaText(r.eta());
+    }
+
     Job job() { return job; }
 
     public StringProperty nameProperty() { return name; }
@@ -60,4 +87,7 @@ public final class JobRow {
 
     /** The job's log, one line per entry. */
     public StringProperty logProperty() { return log; }
+
+    /** For a run: its rows (base and each scheme) with steps done, the running step and time left; else empty. */
+    public ObservableList<RowProgress.Row> schemes() { return schemes; }
 }

@@ -14,6 +14,7 @@ import org.quantbench.workbench.results.ResultRow;
 import org.quantbench.workbench.results.ResultStore;
 import org.quantbench.workbench.results.RunRecord;
 import org.quantbench.workbench.run.PlannedStep;
+import org.quantbench.workbench.run.RowProgress;
 import org.quantbench.workbench.run.RunExecutor;
 import org.quantbench.workbench.run.RunJobs;
 import org.quantbench.workbench.run.RunListener;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Jobs view: runs launched from the setup go to a background {@link JobQueue}; each shows its progress, ETA,
@@ -31,6 +33,9 @@ import java.util.Optional;
  * is shown in a dialog with its reason; other jobs and stored results are untouched.
  */
 public final class JobsViewModel {
+    /** A running step's progress redraws the per-scheme table at most this often. */
+    private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
+
     private final JobQueue queue;
     private final Background background;
     private final Dialogs dialogs;
@@ -58,17 +63,25 @@ public final class JobsViewModel {
     }
 
     private void changed(Job job) {
-        JobRow row = rows.get(job.id());
-        if (row == null) {
-            row = new JobRow(job);
-            rows.put(job.id(), row);
-            jobs.add(row);
-        }
+        JobRow row = rowOf(job);
         JobState before = row.stateProperty().get();
         row.update();
         busy.set(queue.busy());
         if (job.state() == JobState.FAILED && before != JobState.FAILED) {
             dialogs.error("Job failed: " + job.name(), job.error());
+        }
+    }
+
+    /** The job's row, made on first sight (the queue's first event and {@link #startRun} may come in either order). */
+    private JobRow rowOf(Job job) {
+        synchronized (rows) {
+            JobRow row = rows.get(job.id());
+            if (row == null) {
+                row = new JobRow(job);
+                rows.put(job.id(), row);
+                jobs.add(row);
+            }
+            return row;
         }
     }
 
@@ -88,8 +101,36 @@ public final class JobsViewModel {
             return Optional.empty();
         }
         RunExecutor executor = new RunExecutor(store, loading);
+        RowProgress progress = new RowProgress(plan);
+        AtomicReference<JobRow> target = new AtomicReference<>();
         RunListener live = new RunListener() {
             private RunRecord run;
+            private long shown;
+
+            @Override
+            public void stepStarted(PlannedStep step, int index, int total) {
+                showProgress();
+            }
+
+            @Override
+            public void stepProgress(PlannedStep step, double fraction, java.time.Duration eta, String line) {
+                long now = System.nanoTime();
+                if (now - shown > PROGRESS_EVERY_NANOS) {
+                    shown = now;
+                    showProgress();
+                }
+            }
+
+            /** The per-scheme table of the job, copied on the UI thread (once the job's row exists). */
+            private void showProgress() {
+                List<RowProgress.Row> snapshot = progress.snapshot();
+                background.onUi(() -> {
+                    JobRow row = target.get();
+                    if (row != null) {
+                        row.schemes().setAll(snapshot);
+                    }
+                });
+            }
 
             @Override
             public void runStarted(RunRecord r, RunPlan p, boolean resumed) {
@@ -114,16 +155,24 @@ public final class JobsViewModel {
 
             /** Reads the run's stored rows on the worker and hands the table to the UI. */
             private void publish() {
+                showProgress();
                 ComparisonTable table = ComparisonTable.of(executor.results(plan, run));
                 background.onUi(() -> compare.showLive(table));
             }
         };
         Job job = queue.submit(plan.config().name() + (plan.profile() == null ? "" : " (" + plan.profile() + ")"),
-                RunJobs.of(executor, plan, live, outcome -> background.onUi(() -> {
-                    compare.showLive(ComparisonTable.of(outcome.results()));
-                    compare.refresh();
-                })));
-        return Optional.ofNullable(rows.get(job.id()));
+                RunJobs.of(executor, plan, progress, live, outcome -> {
+                    List<RowProgress.Row> last = progress.snapshot();
+                    background.onUi(() -> {
+                        Optional.ofNullable(target.get()).ifPresent(r -> r.schemes().setAll(last));
+                        compare.showLive(ComparisonTable.of(outcome.results()));
+                        compare.refresh();
+                    });
+                }));
+        JobRow row = rowOf(job);
+        target.set(row);
+        row.schemes().setAll(progress.snapshot());
+        return Optional.of(row);
     }
 
     public void cancel(JobRow row) {

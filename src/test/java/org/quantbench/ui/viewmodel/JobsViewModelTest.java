@@ -10,6 +10,7 @@ import org.quantbench.workbench.jobs.JobQueue;
 import org.quantbench.workbench.jobs.JobState;
 import org.quantbench.workbench.measure.ModelLoading;
 import org.quantbench.workbench.results.ResultStore;
+import org.quantbench.workbench.run.RowProgress;
 import org.quantbench.workbench.table.Row;
 
 import java.io.IOException;
@@ -86,6 +87,16 @@ class JobsViewModelTest {
         assertThat(compare.shownProperty().get().columns()).anyMatch(c -> c.id().equals("perplexity/perplexity"));
         assertThat(compare.runs()).hasSize(1);
         assertThat(vm.busyProperty().get()).isFalse();
+        // per-scheme progress of the run: every row finished, with its time; Q4_0 cannot run on the demo model's
+        // 172-wide FFN (not whole 32-weight blocks), so its steps are recorded as failed
+        assertThat(job.schemes()).extracting(RowProgress.Row::row).containsExactly("base", "W8A8-INT", "Q4_0");
+        assertThat(job.schemes()).allSatisfy(r -> {
+            assertThat(r.finished()).isTrue();
+            assertThat(JobRow.runningText(r)).isEqualTo("done");
+            assertThat(JobRow.leftText(r)).isEmpty();
+        });
+        assertThat(job.schemes()).extracting(JobRow::stepsText).containsExactly("2/2 steps", "3/3 steps", "3/3 steps, 3 failed");
+        assertThat(job.schemes().getFirst().seconds()).isPositive();
     }
 
     @Test

@@ -1,0 +1,186 @@
+package org.quantbench.workbench.run;
+
+import org.quantbench.workbench.results.ResultRow;
+import org.quantbench.workbench.results.RunRecord;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Per-row (base and each scheme) progress of a run, with a time left per row and for the whole run. Steps differ in
+ * cost by orders of magnitude (a memory step on a cached model takes a second, a task minutes), so the estimate works
+ * per step name: a step not yet run is expected to take what the same step took on the rows measured so far, and the
+ * running step what its own progress says. Steps found stored cost nothing. Until a step name has been measured once,
+ * rows that still need it have no estimate. Listener calls come from the run's thread; {@link #snapshot()} may be
+ * called from any thread.
+ */
+public final class RowProgress implements RunListener {
+
+    /**
+     * One row as a progress table shows it.
+     *
+     * @param current  the running step ("" when none), with its progress {@code fraction} in [0, 1]
+     * @param seconds  time spent measuring this row's steps so far
+     * @param eta      time left for the row; null when it cannot be estimated yet, zero when the row is finished
+     */
+    public record Row(String row, int done, int total, int failed, String current, double fraction, double seconds,
+                      Duration eta) {
+        public boolean finished() {
+            return done == total;
+        }
+    }
+
+    private static final class State {
+        final List<String> steps = new ArrayList<>();
+        int done;
+        int failed;
+        String current = "";
+        double fraction;
+        double seconds;
+        long currentStart;
+        Duration currentEta;
+    }
+
+    private final LongSupplier nanoTime;
+    private final Map<String, State> rows = new LinkedHashMap<>();
+    /** Measured seconds per step name, over the rows that ran it. */
+    private final Map<String, double[]> stepTimes = new HashMap<>();
+
+    public RowProgress(RunPlan plan) {
+        this(plan, System::nanoTime);
+    }
+
+    RowProgress(RunPlan plan, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        for (PlannedStep s : plan.steps()) {
+            rows.computeIfAbsent(s.scheme(), k -> new State()).steps.add(s.step());
+        }
+    }
+
+    /** A new execution (a retry) starts every row afresh; step times measured before stay as estimates. */
+    @Override
+    public synchronized void runStarted(RunRecord run, RunPlan plan, boolean resumed) {
+        for (State s : rows.values()) {
+            s.done = 0;
+            s.failed = 0;
+            s.current = "";
+            s.fraction = 0;
+            s.seconds = 0;
+            s.currentEta = null;
+        }
+    }
+
+    @Override
+    public synchronized void stepStarted(PlannedStep step, int index, int total) {
+        State s = rows.get(step.scheme());
+        s.current = step.step();
+        s.fraction = 0;
+        s.currentEta = null;
+        s.currentStart = nanoTime.getAsLong();
+    }
+
+    @Override
+    public synchronized void stepProgress(PlannedStep step, double fraction, Duration eta, String line) {
+        State s = rows.get(step.scheme());
+        s.fraction = fraction;
+        s.currentEta = eta;
+    }
+
+    @Override
+    public synchronized void stepSkipped(PlannedStep step, List<ResultRow> stored) {
+        end(step, false, false);
+    }
+
+    @Override
+    public synchronized void stepFinished(PlannedStep step, List<ResultRow> rows) {
+        end(step, true, false);
+    }
+
+    @Override
+    public synchronized void stepFailed(PlannedStep step, String reason) {
+        end(step, false, true);
+    }
+
+    private void end(PlannedStep step, boolean measured, boolean failed) {
+        State s = rows.get(step.scheme());
+        if (s.current.equals(step.step())) {
+            double took = (nanoTime.getAsLong() - s.currentStart) / 1e9;
+            s.seconds += took;
+            if (measured) {
+                double[] t = stepTimes.computeIfAbsent(step.step(), k -> new double[2]);
+                t[0] += took;
+                t[1]++;
+            }
+        }
+        s.done++;
+        if (failed) {
+            s.failed++;
+        }
+        s.current = "";
+        s.fraction = 0;
+        s.currentEta = null;
+    }
+
+    /** The rows in plan order. */
+    public synchronized List<Row> snapshot() {
+        List<Row> out = new ArrayList<>(rows.size());
+        for (Map.Entry<String, State> e : rows.entrySet()) {
+            State s = e.getValue();
+            out.add(new Row(e.getKey(), s.done, s.steps.size(), s.failed, s.current, s.fraction, s.seconds + running(s),
+                    eta(s)));
+        }
+        return out;
+    }
+
+    /** Time left for the whole run: the sum over its rows; null while any unfinished row has no estimate. */
+    public synchronized Duration runEta() {
+        Duration sum = Duration.ZERO;
+        for (State s : rows.values()) {
+            Duration d = eta(s);
+            if (d == null) {
+                return null;
+            }
+            sum = sum.plus(d);
+        }
+        return sum;
+    }
+
+    private double running(State s) {
+        return s.current.isEmpty() ? 0 : (nanoTime.getAsLong() - s.currentStart) / 1e9;
+    }
+
+    private Duration eta(State s) {
+        double left = 0;
+        int next = s.done;
+        if (!s.current.isEmpty()) {
+            if (s.currentEta != null) {
+                left += s.currentEta.toMillis() / 1e3;
+            } else {
+                Double typical = typical(s.current);
+                if (typical == null) {
+                    return null;
+                }
+                left += Math.max(0, typical - running(s));
+            }
+            next++;
+        }
+        for (int i = next; i < s.steps.size(); i++) {
+            Double typical = typical(s.steps.get(i));
+            if (typical == null) {
+                return null;
+            }
+            left += typical;
+        }
+        return Duration.ofMillis(Math.round(left * 1000));
+    }
+
+    private Double typical(String step) {
+        double[] t = stepTimes.get(step);
+        return t == null ? null : t[0] / t[1];
+    }
+}
