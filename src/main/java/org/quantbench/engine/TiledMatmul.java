@@ -11,6 +11,11 @@ import org.quantbench.tensor.MatmulKernels;
 public final class TiledMatmul {
     /** Output rows per task: fixed, so results do not depend on the thread count. */
     public static final int CHUNK_ROWS = 16;
+    /**
+     * K-blocks start at multiples of this: whole vectors (lanes keep their columns, so the canonical order holds) and
+     * whole ggml blocks of 32 weights (their tile decoders widen whole blocks).
+     */
+    static final int K_ALIGN = 32;
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * MatmulKernels.K_BLOCK]);
     private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -40,8 +45,9 @@ public final class TiledMatmul {
             int accSize = n * tokens * MatmulKernels.accumulatorWidth();
             float[] acc = accumulators(accSize);
             java.util.Arrays.fill(acc, 0, accSize, 0f);
-            for (int kb = 0; kb < cols; kb += MatmulKernels.K_BLOCK) {
-                int len = Math.min(MatmulKernels.K_BLOCK, cols - kb);
+            int step = kStep(cols);
+            for (int kb = 0; kb < cols; kb += step) {
+                int len = Math.min(step, cols - kb);
                 for (int r = 0; r < n; r++) {
                     decoder.decode(o0 + r, kb, len, tile, r * MatmulKernels.K_BLOCK);
                 }
@@ -51,6 +57,17 @@ public final class TiledMatmul {
                 }
             }
         });
+    }
+
+    /**
+     * Columns per K-block: {@code cols} split into near-equal blocks of at most {@link MatmulKernels#K_BLOCK}, each a
+     * multiple of {@link #K_ALIGN}, instead of full blocks and a short tail whose accumulator loads and stores cost as
+     * much as its multiply-adds (576 = 288 + 288, not 512 + 64).
+     */
+    static int kStep(int cols) {
+        int blocks = (cols + MatmulKernels.K_BLOCK - 1) / MatmulKernels.K_BLOCK;
+        int even = (cols + blocks - 1) / blocks;
+        return Math.min(MatmulKernels.K_BLOCK, (even + K_ALIGN - 1) / K_ALIGN * K_ALIGN);
     }
 
     /** This thread's buffer for lane accumulators kept between K-blocks, grown on demand. */
