@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -88,25 +89,55 @@ public final class ModelQuantizer {
         String tag = scheme.needsCalibration() ? calibration.cacheTag() : null;
         Path folder = store == null ? null : store.entry(modelHash, scheme, lmHead, tag);
         if (store != null) {
-            Optional<QuantizedModelStore.Entry> entry = store.open(folder);
-            if (entry.isPresent()) {
-                Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
-                for (String name : names) {
-                    QuantizedModelStore.StoredLinear s = entry.get().linears().get(name);
-                    if (s == null) {
-                        entry.get().close();
-                        throw new IllegalStateException("cache entry " + folder + " lacks " + name + "; delete it to rebuild");
-                    }
-                    linears.put(name, codec.restore(s.rows(), s.cols(), s.buffers()));
-                }
-                return new QuantizedModel(scheme, linears, entry.get().norms(), entry.get(), folder, true, 0);
+            Optional<QuantizedModel> cached = fromEntry(store, folder, scheme, codec, names, true, 0);
+            if (cached.isPresent()) {
+                return cached.get();
             }
         }
         if (scheme.needsCalibration()) {
-            return calibrate(checkpoint, modelHash, scheme, calibration, pool, store, folder, progress, names.size());
+            return calibrate(checkpoint, modelHash, scheme, calibration, pool, store, folder, progress, names);
         }
-        long start = System.nanoTime();
+        if (store == null) {
+            Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
+            double seconds = quantizeEach(checkpoint, codec, names, linears::put, progress);
+            return new QuantizedModel(scheme, linears, Map.of(), null, null, false, seconds);
+        }
+        double seconds;
+        try (QuantizedModelStore.EntryWriter writer = store.writer(folder)) {
+            seconds = quantizeEach(checkpoint, codec, names, writer::add, progress);
+            writer.finish(scheme, Map.of(), provenance(checkpoint, modelHash, scheme, lmHead, seconds));
+        }
+        return fromEntry(store, folder, scheme, codec, names, false, seconds).orElseThrow();
+    }
+
+    /**
+     * The model of a cache entry, its linears mapped from the file; empty when there is no entry.
+     *
+     * @param cached whether it came from the cache, as against just written by this quantization
+     */
+    private static Optional<QuantizedModel> fromEntry(QuantizedModelStore store, Path folder, Scheme scheme,
+                                                      SchemeCodec codec, List<String> names, boolean cached,
+                                                      double seconds) {
+        Optional<QuantizedModelStore.Entry> entry = store.open(folder);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
         Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
+        for (String name : names) {
+            QuantizedModelStore.StoredLinear s = entry.get().linears().get(name);
+            if (s == null) {
+                entry.get().close();
+                throw new IllegalStateException("cache entry " + folder + " lacks " + name + "; delete it to rebuild");
+            }
+            linears.put(name, codec.restore(s.rows(), s.cols(), s.buffers()));
+        }
+        return Optional.of(new QuantizedModel(scheme, linears, entry.get().norms(), entry.get(), folder, cached, seconds));
+    }
+
+    /** Quantizes the linears one at a time from the mapped weights, handing each to {@code sink}; returns the seconds. */
+    private static double quantizeEach(Checkpoint checkpoint, SchemeCodec codec, List<String> names,
+                                       BiConsumer<String, QuantizedLinear> sink, Progress progress) {
+        long start = System.nanoTime();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             String source = name.equals(TensorNames.OUTPUT) && !checkpoint.hasTensor(TensorNames.OUTPUT)
@@ -116,7 +147,7 @@ public final class ModelQuantizer {
             }
             try {
                 WeightTensor weight = checkpoint.tensor(source);
-                linears.put(name, codec.quantize(weight));
+                sink.accept(name, codec.quantize(weight));
                 weight.releasePages();
             } catch (IllegalArgumentException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -124,19 +155,36 @@ public final class ModelQuantizer {
             }
             progress.linearDone(i + 1, names.size(), name);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (store != null) {
-            store.save(folder, scheme, linears, Map.of(), provenance(checkpoint, modelHash, scheme, lmHead, seconds));
-        }
-        return new QuantizedModel(scheme, linears, Map.of(), null, folder, false, seconds);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static QuantizedModel calibrate(Checkpoint checkpoint, String modelHash, Scheme scheme,
                                             CalibrationData calibration, ComputePool pool, QuantizedModelStore store,
-                                            Path folder, Progress progress, int total) {
-        long start = System.nanoTime();
+                                            Path folder, Progress progress, List<String> names) {
+        if (store == null) {
+            long start = System.nanoTime();
+            CalibrationPipeline.Result result = runPipeline(checkpoint, scheme, calibration, pool, progress, names.size(), null);
+            return new QuantizedModel(scheme, result.linears(), result.norms(), null, null, false,
+                    (System.nanoTime() - start) / 1e9);
+        }
+        double seconds;
+        try (QuantizedModelStore.EntryWriter writer = store.writer(folder)) {
+            long start = System.nanoTime();
+            CalibrationPipeline.Result result = runPipeline(checkpoint, scheme, calibration, pool, progress, names.size(),
+                    writer::add);
+            seconds = (System.nanoTime() - start) / 1e9;
+            writer.finish(scheme, result.norms(), calibrationProvenance(checkpoint, modelHash, scheme, calibration,
+                    result, seconds));
+        }
+        return fromEntry(store, folder, scheme, SchemeCodecs.of(scheme), names, false, seconds).orElseThrow();
+    }
+
+    private static CalibrationPipeline.Result runPipeline(Checkpoint checkpoint, Scheme scheme,
+                                                          CalibrationData calibration, ComputePool pool,
+                                                          Progress progress, int total,
+                                                          BiConsumer<String, QuantizedLinear> sink) {
         int[] done = {0};
-        CalibrationPipeline.Result result = CalibrationPipeline.run(checkpoint, calibration,
+        return CalibrationPipeline.run(checkpoint, calibration,
                 SchemeCodecs.layerQuantizer(scheme), CalibrationPipeline.Options.defaults(), pool,
                 new CalibrationPipeline.Progress() {
                     @Override
@@ -151,24 +199,25 @@ public final class ModelQuantizer {
                     public void message(String line) {
                         progress.message(line);
                     }
-                });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (store != null) {
-            ObjectNode p = provenance(checkpoint, modelHash, scheme, false, seconds);
-            ObjectNode c = p.putObject("calibration");
-            c.put("file", calibration.source().toAbsolutePath().toString());
-            c.put("file_sha256", calibration.sha256());
-            c.put("samples", calibration.sampleCount());
-            c.put("tokens", calibration.tokens());
-            c.put("seed", calibration.seed());
-            c.put("inputs", "quantized previous layers (true sequential)");
-            var losses = c.putArray("layer_losses");
-            for (double l : result.layerLosses()) {
-                losses.add(l);
-            }
-            store.save(folder, scheme, result.linears(), result.norms(), p);
+                }, sink);
+    }
+
+    private static ObjectNode calibrationProvenance(Checkpoint checkpoint, String modelHash, Scheme scheme,
+                                                    CalibrationData calibration, CalibrationPipeline.Result result,
+                                                    double seconds) {
+        ObjectNode p = provenance(checkpoint, modelHash, scheme, false, seconds);
+        ObjectNode c = p.putObject("calibration");
+        c.put("file", calibration.source().toAbsolutePath().toString());
+        c.put("file_sha256", calibration.sha256());
+        c.put("samples", calibration.sampleCount());
+        c.put("tokens", calibration.tokens());
+        c.put("seed", calibration.seed());
+        c.put("inputs", "quantized previous layers (true sequential)");
+        var losses = c.putArray("layer_losses");
+        for (double l : result.layerLosses()) {
+            losses.add(l);
         }
-        return new QuantizedModel(scheme, result.linears(), result.norms(), null, folder, false, seconds);
+        return p;
     }
 
     static ObjectNode provenance(Checkpoint checkpoint, String modelHash, Scheme scheme, boolean lmHead, double seconds) {

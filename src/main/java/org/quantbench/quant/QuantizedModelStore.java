@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.quantbench.export.safetensors.SafetensorsEntry;
 import org.quantbench.export.safetensors.SafetensorsWriter;
+import org.quantbench.export.safetensors.TensorSink;
 import org.quantbench.model.safetensors.SafetensorsDType;
 import org.quantbench.model.safetensors.SafetensorsFile;
 import org.quantbench.model.safetensors.SafetensorsTensorInfo;
@@ -12,9 +13,12 @@ import org.quantbench.tensor.FileFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -146,45 +150,138 @@ public final class QuantizedModelStore {
      */
     public void save(Path folder, Scheme scheme, Map<String, QuantizedLinear> linears, Map<String, float[]> norms,
                      ObjectNode provenance) {
+        try (EntryWriter w = writer(folder)) {
+            linears.forEach(w::add);
+            w.finish(scheme, norms, provenance);
+        }
+    }
+
+    /** Starts an entry that takes its linears one at a time (see {@link EntryWriter}). */
+    public EntryWriter writer(Path folder) {
         try {
             Files.createDirectories(folder.getParent());
-            Path tmp = Files.createTempDirectory(folder.getParent(), folder.getFileName() + ".tmp");
+            return new EntryWriter(folder, Files.createTempDirectory(folder.getParent(), folder.getFileName() + ".tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the cache entry " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An entry written as its linears are produced: each one's packed buffers go to a parts file in the entry's
+     * temporary folder at once, so a quantization need not keep a whole model's packed layers in memory (3.5 GB at 8B
+     * and 4 bits). {@link #finish} writes {@code linears.safetensors} from the parts (read back in 1 MiB pieces, never
+     * mapped, so the copy adds nothing to the process's resident set) and renames the folder into place; closing an
+     * unfinished writer deletes it, so nothing half-written ever sits under the final name.
+     */
+    public static final class EntryWriter implements AutoCloseable {
+        private static final String PARTS = "linears.parts";
+        private static final int CHUNK = 1 << 20;
+
+        private record Part(String name, long offset, long length) {}
+
+        private final Path folder;
+        private final Path tmp;
+        private final FileChannel parts;
+        private final List<Part> written = new ArrayList<>();
+        private final Map<String, int[]> shapes = new LinkedHashMap<>();
+        private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+        private final MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
+        private long end;
+        private boolean finished;
+
+        private EntryWriter(Path folder, Path tmp) throws IOException {
+            this.folder = folder;
+            this.tmp = tmp;
+            this.parts = FileChannel.open(tmp.resolve(PARTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        }
+
+        /** Appends one linear's buffers; the caller may drop it afterwards. */
+        public void add(String name, QuantizedLinear q) {
+            if (shapes.putIfAbsent(name, new int[] {q.outFeatures(), q.inFeatures()}) != null) {
+                throw new IllegalArgumentException("linear " + name + " added twice to " + folder);
+            }
+            try {
+                for (var b : q.buffers().entrySet()) {
+                    MemorySegment bytes = b.getValue();
+                    for (long done = 0; done < bytes.byteSize(); ) {
+                        int n = (int) Math.min(CHUNK, bytes.byteSize() - done);
+                        MemorySegment.copy(bytes, done, chunkSegment, 0, n);
+                        chunk.clear().limit(n);
+                        while (chunk.hasRemaining()) {
+                            parts.write(chunk, end + done + chunk.position());
+                        }
+                        done += n;
+                    }
+                    written.add(new Part(name + SEP + b.getKey(), end, bytes.byteSize()));
+                    end += bytes.byteSize();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the cache entry " + folder + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Writes the entry's files and moves the folder to its final name (replacing an older entry). */
+        public void finish(Scheme scheme, Map<String, float[]> norms, ObjectNode provenance) {
             try {
                 List<SafetensorsEntry> entries = new ArrayList<>();
                 ObjectNode desc = JSON.createObjectNode();
                 desc.set("scheme", JSON.valueToTree(scheme));
                 desc.put("scheme_name", scheme.name());
                 desc.set("provenance", provenance);
-                ObjectNode shapes = desc.putObject("shapes");
-                for (var e : linears.entrySet()) {
-                    QuantizedLinear q = e.getValue();
-                    shapes.putArray(e.getKey()).add(q.outFeatures()).add(q.inFeatures());
-                    for (var b : q.buffers().entrySet()) {
-                        MemorySegment bytes = b.getValue();
-                        entries.add(SafetensorsEntry.vector(e.getKey() + SEP + b.getKey(), SafetensorsDType.U8,
-                                bytes.byteSize(), sink -> sink.writeBytes(bytes)));
-                    }
+                ObjectNode shapeNode = desc.putObject("shapes");
+                shapes.forEach((name, shape) -> shapeNode.putArray(name).add(shape[0]).add(shape[1]));
+                for (Part part : written) {
+                    entries.add(SafetensorsEntry.vector(part.name(), SafetensorsDType.U8, part.length(),
+                            sink -> copy(part, sink)));
                 }
                 for (var e : norms.entrySet()) {
                     float[] v = e.getValue();
-                    shapes.putArray(e.getKey()).add(1).add(v.length);
+                    shapeNode.putArray(e.getKey()).add(1).add(v.length);
                     MemorySegment bytes = MemorySegment.ofArray(new byte[4 * v.length]);
                     MemorySegment.copy(v, 0, bytes, F32, 0, v.length);
                     entries.add(SafetensorsEntry.vector(e.getKey() + SEP + NORM, SafetensorsDType.U8, bytes.byteSize(),
                             sink -> sink.writeBytes(bytes)));
                 }
                 SafetensorsWriter.write(tmp.resolve(WEIGHTS), entries, Map.of("format", "quantbench"));
+                parts.close();
+                Files.delete(tmp.resolve(PARTS));
                 Files.writeString(tmp.resolve(ENTRY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(desc));
                 if (Files.exists(folder)) {
                     deleteTree(folder);
                 }
                 Files.move(tmp, folder, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-                deleteTree(tmp);
-                throw e;
+                finished = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the cache entry " + folder + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the cache entry " + folder + ": " + e.getMessage(), e);
+        }
+
+        private void copy(Part part, TensorSink sink) throws IOException {
+            for (long at = part.offset(), stop = part.offset() + part.length(); at < stop; ) {
+                chunk.clear().limit((int) Math.min(CHUNK, stop - at));
+                int n = parts.read(chunk, at);
+                if (n < 0) {
+                    throw new IOException(PARTS + " ends early at byte " + at);
+                }
+                at += n;
+                chunk.flip();
+                sink.writeBytes(chunk);
+            }
+        }
+
+        /** Deletes the temporary folder unless the entry was finished. */
+        @Override
+        public void close() {
+            if (finished) {
+                return;
+            }
+            try {
+                parts.close();
+                deleteTree(tmp);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the unfinished cache entry " + tmp + ": " + e.getMessage(), e);
+            }
         }
     }
 

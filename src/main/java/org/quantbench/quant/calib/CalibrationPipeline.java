@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
 
 /**
  * The streaming layer-by-layer calibration pipeline. The calibration batch (N samples of L tokens) is embedded,
@@ -69,6 +70,15 @@ public final class CalibrationPipeline {
 
     public static Result run(Checkpoint checkpoint, CalibrationData data, LayerQuantizer algorithm, Options options,
                              ComputePool pool, Progress progress) {
+        return run(checkpoint, data, algorithm, options, pool, progress, null);
+    }
+
+    /**
+     * As above, handing each layer's quantized linears to {@code sink} as soon as the layer is done instead of keeping
+     * them in the result (whose linears are then empty): a whole model's packed layers never sit in memory together.
+     */
+    public static Result run(Checkpoint checkpoint, CalibrationData data, LayerQuantizer algorithm, Options options,
+                             ComputePool pool, Progress progress, BiConsumer<String, QuantizedLinear> sink) {
         ModelConfig c = checkpoint.config();
         int n = data.sampleCount();
         int len = data.tokens();
@@ -85,6 +95,7 @@ public final class CalibrationPipeline {
         LayerSteps steps = new LayerSteps(c, len, pool);
         ActivationStore.Buffer x = embed(checkpoint, data, store);
         Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
+        BiConsumer<String, QuantizedLinear> keep = sink != null ? sink : linears::put;
         Map<String, float[]> norms = new LinkedHashMap<>();
         double[] losses = new double[c.nLayers()];
         try {
@@ -105,7 +116,7 @@ public final class CalibrationPipeline {
                     x.close();
                     x = next;
                     for (LinearRole role : LinearRole.values()) {
-                        linears.put(role.tensorName(l), result.linears().get(role));
+                        keep.accept(role.tensorName(l), result.linears().get(role));
                     }
                     if (result.attnNorm() != null) {
                         norms.put(TensorNames.attnNorm(l), result.attnNorm().clone());
