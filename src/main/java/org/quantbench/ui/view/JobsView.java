@@ -101,10 +101,13 @@ final class JobsView {
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) ->
                 schemes.setItems(now == null ? FXCollections.observableArrayList() : now.schemes()));
 
+        table.setMinHeight(150);
+        table.setPrefHeight(150);
         VBox queue = Forms.card("Queue", table, new HBox(8, cancel, retry, clear));
-        VBox.setVgrow(table, Priority.ALWAYS);
-        VBox.setVgrow(queue, Priority.ALWAYS);
-        root.getChildren().addAll(queue, Forms.card("Schemes of the selected run", schemes), Forms.card("Log", log));
+        VBox rowsCard = Forms.card("Schemes of the selected run", schemes);
+        VBox.setVgrow(schemes, Priority.ALWAYS);
+        VBox.setVgrow(rowsCard, Priority.ALWAYS);
+        root.getChildren().addAll(queue, rowsCard, Forms.card("Log", log));
     }
 
     /** Per row of the selected run: steps done, the running step, time spent and time left. */
@@ -118,7 +121,6 @@ final class JobsView {
         t.getColumns().add(textColumn("Time left", 110, JobRow::leftText));
         t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         t.setPlaceholder(new Label("Select a run to see its schemes."));
-        t.setPrefHeight(220);
         return t;
     }
 
