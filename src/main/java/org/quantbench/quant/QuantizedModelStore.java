@@ -145,18 +145,9 @@ public final class QuantizedModelStore {
     }
 
     /**
-     * Writes an entry atomically; {@code norms} (replacement norm vectors, may be empty) are stored as float32
-     * {@code <name>::norm}; {@code provenance} is stored in entry.json beside the scheme.
+     * Starts an entry that takes its linears one at a time (see {@link EntryWriter}); replacement norm vectors are
+     * stored as float32 {@code <name>::norm}, the provenance in entry.json beside the scheme.
      */
-    public void save(Path folder, Scheme scheme, Map<String, QuantizedLinear> linears, Map<String, float[]> norms,
-                     ObjectNode provenance) {
-        try (EntryWriter w = writer(folder)) {
-            linears.forEach(w::add);
-            w.finish(scheme, norms, provenance);
-        }
-    }
-
-    /** Starts an entry that takes its linears one at a time (see {@link EntryWriter}). */
     public EntryWriter writer(Path folder) {
         try {
             Files.createDirectories(folder.getParent());
