@@ -38,6 +38,7 @@ public final class TiledMatmul {
     }
 
     public static void forward(int rows, int cols, TileDecoder decoder, float[] in, float[] out, int tokens, ComputePool pool) {
+        int step = kStep(cols);
         pool.forEach(chunks(rows), workPerChunk(cols, tokens), c -> {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
@@ -45,7 +46,6 @@ public final class TiledMatmul {
             int accSize = n * tokens * MatmulKernels.accumulatorWidth();
             float[] acc = accumulators(accSize);
             java.util.Arrays.fill(acc, 0, accSize, 0f);
-            int step = kStep(cols);
             for (int kb = 0; kb < cols; kb += step) {
                 int len = Math.min(step, cols - kb);
                 for (int r = 0; r < n; r++) {

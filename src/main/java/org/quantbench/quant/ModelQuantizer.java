@@ -95,7 +95,7 @@ public final class ModelQuantizer {
             }
         }
         if (scheme.needsCalibration()) {
-            return calibrate(checkpoint, modelHash, scheme, calibration, pool, store, folder, progress, names);
+            return calibrate(checkpoint, modelHash, scheme, codec, calibration, pool, store, folder, progress, names);
         }
         if (store == null) {
             Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
@@ -158,7 +158,7 @@ public final class ModelQuantizer {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static QuantizedModel calibrate(Checkpoint checkpoint, String modelHash, Scheme scheme,
+    private static QuantizedModel calibrate(Checkpoint checkpoint, String modelHash, Scheme scheme, SchemeCodec codec,
                                             CalibrationData calibration, ComputePool pool, QuantizedModelStore store,
                                             Path folder, Progress progress, List<String> names) {
         if (store == null) {
@@ -176,7 +176,7 @@ public final class ModelQuantizer {
             writer.finish(scheme, result.norms(), calibrationProvenance(checkpoint, modelHash, scheme, calibration,
                     result, seconds));
         }
-        return fromEntry(store, folder, scheme, SchemeCodecs.of(scheme), names, false, seconds).orElseThrow();
+        return fromEntry(store, folder, scheme, codec, names, false, seconds).orElseThrow();
     }
 
     private static CalibrationPipeline.Result runPipeline(Checkpoint checkpoint, Scheme scheme,

@@ -18,6 +18,7 @@ import org.quantbench.workbench.run.RowProgress;
 import org.quantbench.workbench.run.RunExecutor;
 import org.quantbench.workbench.run.RunJobs;
 import org.quantbench.workbench.run.RunListener;
+import org.quantbench.workbench.run.RunOutcome;
 import org.quantbench.workbench.run.RunPlan;
 import org.quantbench.workbench.table.ComparisonTable;
 
@@ -108,6 +109,11 @@ public final class JobsViewModel {
             private long shown;
 
             @Override
+            public void runFinished(RunOutcome outcome) {
+                showProgress();
+            }
+
+            @Override
             public void stepStarted(PlannedStep step, int index, int total) {
                 showProgress();
             }
@@ -161,14 +167,10 @@ public final class JobsViewModel {
             }
         };
         Job job = queue.submit(plan.config().name() + (plan.profile() == null ? "" : " (" + plan.profile() + ")"),
-                RunJobs.of(executor, plan, progress, live, outcome -> {
-                    List<RowProgress.Row> last = progress.snapshot();
-                    background.onUi(() -> {
-                        Optional.ofNullable(target.get()).ifPresent(r -> r.schemes().setAll(last));
-                        compare.showLive(ComparisonTable.of(outcome.results()));
-                        compare.refresh();
-                    });
-                }));
+                RunJobs.of(executor, plan, progress, live, outcome -> background.onUi(() -> {
+                    compare.showLive(ComparisonTable.of(outcome.results()));
+                    compare.refresh();
+                })));
         JobRow row = rowOf(job);
         target.set(row);
         row.schemes().setAll(progress.snapshot());
