@@ -8,7 +8,7 @@ import org.quantbench.tensor.VectorSupport;
 /**
  * The input Hessian of a linear over calibration activations, {@code H = (2/n) sum_t x_t x_t^T} (n rows), as GPTQ
  * and AQLM use it. Rows are added in blocks; each block is one symmetric rank-k update {@code H += X^T X} computed as
- * a blocked Vector API GEMM: the columns are padded to a multiple of the tile width, each task owns a strip of
+ * a blocked Vector API GEMM: the columns are padded to a multiple of the tile width, each task owns a few strips of
  * {@link #TILE_COLS} columns of the upper triangle, and its register tile of 4 rows x {@link #TILE_COLS} columns
  * accumulates over {@link #TOKEN_BLOCK} tokens at a time (a broadcast of {@code x[t,i]}, one load of
  * {@code x[t, j..]} per vector, FMA) so the panel it reads stays in L1. Only the upper triangle is computed; it is
@@ -21,6 +21,8 @@ public final class HessianAccumulator {
     static final int TILE_COLS = 3 * LANES;
     private static final int TILE_ROWS = 4;
     private static final int TOKEN_BLOCK = 64;
+    /** Column strips one task sweeps together (fewer on narrow layers, so two threads still get balanced work). */
+    private static final int GROUP_STRIPS = 8;
 
     private final int cols;
     private final int padded;
@@ -74,28 +76,48 @@ public final class HessianAccumulator {
                 java.util.Arrays.fill(xp, to + width, to + TILE_COLS, 0f);
             }
         }
-        pool.forEach(strips, (long) n * TILE_COLS * padded / 2, strip -> strip(xp, n, strip * TILE_COLS));
+        int group = Math.max(1, Math.min(GROUP_STRIPS, strips / 8));
+        int tasks = (strips + group - 1) / group;
+        pool.forEach(tasks, (long) n * TILE_COLS * group * padded / 2,
+                task -> strips(xp, n, task * group, Math.min(strips, (task + 1) * group)));
         rows += n;
     }
 
-    /** {@code H[i, j0..j0+TILE_COLS) += sum_t x[t,i] x[t, j0..]} for every i up to the strip's end. */
-    private void strip(float[] x, int n, int j0) {
-        int iEnd = j0 + TILE_COLS;
+    /**
+     * {@code H[i, j] += sum_t x[t,i] x[t,j]} for the column strips [s0, s1) and every row i up to each strip's end.
+     * A row strip's token block is reused from L1 by every column strip of the group, and the group's part of H
+     * (48 rows x up to 384 columns) stays in L2 while the token blocks pass; each H element still sums its tokens
+     * in order, so the grouping does not change any result.
+     */
+    private void strips(float[] x, int n, int s0, int s1) {
         if (!VectorSupport.enabled()) {
-            for (int t = 0; t < n; t++) {
-                for (int i = 0; i < iEnd; i++) {
-                    float xi = x[at(n, t, i)];
-                    for (int j = j0; j < iEnd; j++) {
-                        h[i * padded + j] += xi * x[at(n, t, j)];
-                    }
-                }
+            for (int s = s0; s < s1; s++) {
+                scalarStrip(x, n, s * TILE_COLS);
             }
             return;
         }
-        for (int t0 = 0; t0 < n; t0 += TOKEN_BLOCK) {
-            int t1 = Math.min(n, t0 + TOKEN_BLOCK);
-            for (int i = 0; i < iEnd; i += TILE_ROWS) {
-                tile(x, n, t0, t1, i, j0);
+        for (int si = 0; si < s1; si++) {
+            int i0 = si * TILE_COLS;
+            for (int t0 = 0; t0 < n; t0 += TOKEN_BLOCK) {
+                int t1 = Math.min(n, t0 + TOKEN_BLOCK);
+                for (int sj = Math.max(s0, si); sj < s1; sj++) {
+                    for (int i = i0; i < i0 + TILE_COLS; i += TILE_ROWS) {
+                        tile(x, n, t0, t1, i, sj * TILE_COLS);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The plain-loop form of one column strip, for when vectors are disabled. */
+    private void scalarStrip(float[] x, int n, int j0) {
+        int iEnd = j0 + TILE_COLS;
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < iEnd; i++) {
+                float xi = x[at(n, t, i)];
+                for (int j = j0; j < iEnd; j++) {
+                    h[i * padded + j] += xi * x[at(n, t, j)];
+                }
             }
         }
     }

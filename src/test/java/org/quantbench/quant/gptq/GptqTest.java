@@ -149,6 +149,38 @@ class GptqTest {
         }
     }
 
+    /**
+     * A layer wide enough for a task to sweep several column strips (1000 columns: 21 strips at 512-bit vectors),
+     * a ragged token count and a padded last strip: the sums match a direct double sum, and one or two threads give
+     * the same bits.
+     */
+    @Test
+    void wideHessianMatchesDirectSumAndIgnoresThreads() {
+        int cols = 1000;
+        int n = 150;
+        float[] x = correlatedInputs(n, cols, 7);
+        HessianAccumulator one = new HessianAccumulator(cols);
+        one.add(x, n, ONE);
+        HessianAccumulator two = new HessianAccumulator(cols);
+        try (ComputePool pool = new ComputePool(2)) {
+            two.add(x, n, pool);
+        }
+        float[] h = one.result();
+        assertThat(two.result()).isEqualTo(h);
+        SplittableRandom pick = new SplittableRandom(8);
+        for (int k = 0; k < 3000; k++) {
+            int i = k < cols ? k : pick.nextInt(cols);
+            int j = k < cols ? cols - 1 - k : pick.nextInt(cols);
+            double s = 0;
+            for (int t = 0; t < n; t++) {
+                s += (double) x[t * cols + i] * x[t * cols + j];
+            }
+            s *= 2.0 / n;
+            assertThat((double) h[i * cols + j]).as("H[%d, %d]", i, j)
+                    .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(s))));
+        }
+    }
+
     /** Sizes below, at and above the 32-wide panels, ragged last panel included. */
     @ParameterizedTest
     @ValueSource(ints = {1, 5, 32, 37, 100})
