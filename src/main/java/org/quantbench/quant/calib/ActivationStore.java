@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Where the pipeline keeps captured activations: on the heap while the batch's bytes stay under a budget, else in
  * temporary files (memory-mapped, deleted on close) in a spill folder, so an 8B model's wide FFN activations do
- * not have to fit in the heap. Buffers are written one sample at a time, read from any thread, and closed (file
+ * not have to fit in the heap or the resident set. Buffers are written one sample at a time, read from any thread, and closed (file
  * unmapped and deleted) as soon as the pipeline no longer needs them.
  */
 final class ActivationStore {
@@ -115,14 +115,22 @@ final class ActivationStore {
             this.perSample = Math.multiplyExact(tokens, width);
         }
 
+        // Each access ends by unloading the sample's pages: the file's pages stay in the page cache, but no longer
+        // count in the process's resident set, which would otherwise grow by the whole spilled layer (2 GB at 8B).
         @Override
         public void read(int sample, float[] dst, int dstOff) {
             MemorySegment.copy(segment, F32, 4L * sample * perSample, dst, dstOff, perSample);
+            slice(sample).unload();
         }
 
         @Override
         void write(int sample, float[] src, int srcOff) {
             MemorySegment.copy(src, srcOff, segment, F32, 4L * sample * perSample, perSample);
+            slice(sample).unload();
+        }
+
+        private MemorySegment slice(int sample) {
+            return segment.asSlice(4L * sample * perSample, 4L * perSample);
         }
 
         @Override

@@ -77,30 +77,35 @@ public final class Gptq {
                     .mapToInt(Integer::intValue).toArray();
         }
         boolean staticGroups = config.actOrder() || gc == cols;
-        float[] hp = permute(h, cols, order);
+        // One working copy of H, permuted and damped in place: at 14336 columns each copy is 822 MB, and the factor
+        // and its inverse need two more, so no other copy is kept (an 8B model's down projection fits a 4 GB heap).
+        permuteSymmetric(h, cols, order);
+        float[] diagonal = new float[cols];
         double mean = 0;
         for (int i = 0; i < cols; i++) {
-            mean += hp[i * cols + i];
+            diagonal[i] = h[i * cols + i];
+            mean += diagonal[i];
         }
         mean /= cols;
-        float[] u = null;
+        float[] l = null;
         double damp = config.damp();
         for (; ; damp *= GptqConfig.DAMP_STEP) {
             double tried = Math.min(damp, config.maxDamp());
-            float[] damped = hp.clone();
             for (int i = 0; i < cols; i++) {
-                damped[i * cols + i] += (float) (tried * mean);
+                h[i * cols + i] = diagonal[i] + (float) (tried * mean);
             }
-            u = InverseCholesky.upperFactorOfInverse(damped, cols, pool);
-            if (u != null || tried >= config.maxDamp()) {
+            l = InverseCholesky.factor(h, cols, pool);
+            if (l != null || tried >= config.maxDamp()) {
                 damp = tried;
                 break;
             }
         }
-        if (u == null) {
+        if (l == null) {
             throw new LayerQuantizationException(name + ": the Hessian is not positive definite even at the maximum"
                     + " damping " + config.maxDamp() + " x mean(diag H); the calibration inputs are degenerate");
         }
+        h = null;  // not needed past the factor: let the inverse reuse its memory
+        float[] u = InverseCholesky.upperFactorOfInverse(l, cols, pool);
         float[] wp = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < cols; i++) {
@@ -127,15 +132,33 @@ public final class Gptq {
         return new Result(IntGroupedLinear.fromCodes(rows, cols, quantizer, groupSize, codes, scales, z), order, loss, damp);
     }
 
-    private static float[] permute(float[] h, int n, int[] order) {
-        float[] p = new float[n * n];
+    /**
+     * {@code h <- P h P^T} in place ({@code h'[i][j] = h[order[i]][order[j]]}): rows follow the permutation's cycles
+     * through one spare row, then each row gathers its columns through the same spare row.
+     */
+    static void permuteSymmetric(float[] h, int n, int[] order) {
+        float[] spare = new float[n];
+        boolean[] placed = new boolean[n];
+        for (int start = 0; start < n; start++) {
+            if (placed[start] || order[start] == start) {
+                continue;
+            }
+            System.arraycopy(h, start * n, spare, 0, n);
+            int i = start;
+            while (order[i] != start) {
+                System.arraycopy(h, order[i] * n, h, i * n, n);
+                placed[i] = true;
+                i = order[i];
+            }
+            System.arraycopy(spare, 0, h, i * n, n);
+            placed[i] = true;
+        }
         for (int i = 0; i < n; i++) {
-            int oi = order[i] * n;
+            System.arraycopy(h, i * n, spare, 0, n);
             for (int j = 0; j < n; j++) {
-                p[i * n + j] = h[oi + order[j]];
+                h[i * n + j] = spare[order[j]];
             }
         }
-        return p;
     }
 
     private static void fitStatic(float[] w, int cols, int r0, int r1, int gc, int groups, IntQuantizer quantizer,

@@ -7,8 +7,9 @@ import org.quantbench.tensor.MatmulKernels;
  * The upper Cholesky factor {@code U} of {@code H^-1} ({@code H^-1 = U^T U}) that GPTQ's column updates use, without
  * forming {@code H^-1}: with {@code J} the order-reversing permutation, the lower Cholesky factor {@code L} of
  * {@code J H J} gives {@code H = R R^T} with {@code R = J L J} upper triangular, so {@code H^-1 = (R^-1)^T R^-1}
- * and {@code U = R^-1 = J L^-1 J}. One Cholesky and one triangular inverse ({@code n^3/3} multiply-adds), both
- * blocked by panels and row-oriented, so their inner loops are contiguous Vector API dots over rows in cache.
+ * and {@code U = R^-1 = J L^-1 J}. One Cholesky ({@link #factor}) and one triangular inverse ({@code n^3/3}
+ * multiply-adds), both blocked by panels and row-oriented, so their inner loops are contiguous Vector API dots over
+ * rows in cache.
  */
 final class InverseCholesky {
     private InverseCholesky() {}
@@ -23,15 +24,11 @@ final class InverseCholesky {
     private static final int PANEL = 32;
 
     /**
-     * U ({@code n x n} row-major, zero below the diagonal) for the symmetric {@code h}, or null when {@code h} is
-     * not positive definite in float arithmetic (a pivot at or below zero, or not finite). The result does not
-     * depend on the thread count: every value is computed by one task in a fixed order.
+     * U ({@code n x n} row-major, zero below the diagonal) from {@link #factor}'s {@code l}, whose memory it reuses
+     * (the caller drops {@code h} first, so the inverse's work array can take its place).
+     * The result does not depend on the thread count: every value is computed by one task in a fixed order.
      */
-    static float[] upperFactorOfInverse(float[] h, int n, ComputePool pool) {
-        float[] l = cholesky(h, n, pool);
-        if (l == null) {
-            return null;
-        }
+    static float[] upperFactorOfInverse(float[] l, int n, ComputePool pool) {
         float[] y = inverseTransposed(l, n, pool);
         // U = J x J with x = y^T: U[i][j] = x[n-1-i][n-1-j] = y[n-1-j][n-1-i], upper triangular
         float[] u = l;
@@ -46,11 +43,12 @@ final class InverseCholesky {
     }
 
     /**
-     * Lower Cholesky factor of the order-reversed {@code h}, a panel of columns at a time: first every row's dot
-     * products with the panel's rows over the columns before the panel (parallel over rows), then the panel's own
-     * columns one by one (short sums inside the panel); null when a pivot is not positive.
+     * Lower Cholesky factor of the order-reversed {@code h} (step one; {@link #upperFactorOfInverse} is step two), a
+     * panel of columns at a time: first every row's dot products with the panel's rows over the columns before the
+     * panel (parallel over rows), then the panel's own columns one by one (short sums inside the panel); null when
+     * {@code h} is not positive definite in float arithmetic (a pivot at or below zero, or not finite).
      */
-    private static float[] cholesky(float[] h, int n, ComputePool pool) {
+    static float[] factor(float[] h, int n, ComputePool pool) {
         float[] l = new float[n * n];
         for (int j0 = 0; j0 < n; j0 += PANEL) {
             int p0 = j0;

@@ -181,6 +181,26 @@ class GptqTest {
         }
     }
 
+    /** The in-place symmetric permutation against an out-of-place one: fixed points, a long cycle, 2-cycles. */
+    @Test
+    void permutesTheHessianInPlace() {
+        int n = 11;
+        int[] order = {3, 1, 0, 5, 2, 4, 6, 10, 9, 8, 7};
+        float[] h = new float[n * n];
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int i = 0; i < h.length; i++) {
+            h[i] = (float) rnd.nextDouble();
+        }
+        float[] expected = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                expected[i * n + j] = h[order[i] * n + order[j]];
+            }
+        }
+        Gptq.permuteSymmetric(h, n, order);
+        assertThat(h).isEqualTo(expected);
+    }
+
     /** Sizes below, at and above the 32-wide panels, ragged last panel included. */
     @ParameterizedTest
     @ValueSource(ints = {1, 5, 32, 37, 100})
@@ -194,7 +214,7 @@ class GptqTest {
         }
         float[] u;
         try (ComputePool two = new ComputePool(2)) {
-            u = InverseCholesky.upperFactorOfInverse(h, n, two);
+            u = InverseCholesky.upperFactorOfInverse(InverseCholesky.factor(h, n, two), n, two);
         }
         // U^T U H = I
         for (int i = 0; i < n; i++) {
