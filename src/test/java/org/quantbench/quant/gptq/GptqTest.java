@@ -139,14 +139,20 @@ class GptqTest {
         float[] h = acc.result();
         for (int i = 0; i < cols; i++) {
             for (int j = 0; j < cols; j++) {
-                double s = 0;
-                for (int t = 0; t < n; t++) {
-                    s += (double) x[t * cols + i] * x[t * cols + j];
-                }
-                s *= 2.0 / n;
-                assertThat((double) h[i * cols + j]).isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(s))));
+                assertEntryIsDirectSum(h, x, n, cols, i, j);
             }
         }
+    }
+
+    /** {@code h[i, j]} against {@code (2/n) sum_t x[t,i] x[t,j]} summed in double. */
+    private static void assertEntryIsDirectSum(float[] h, float[] x, int n, int cols, int i, int j) {
+        double s = 0;
+        for (int t = 0; t < n; t++) {
+            s += (double) x[t * cols + i] * x[t * cols + j];
+        }
+        s *= 2.0 / n;
+        assertThat((double) h[i * cols + j]).as("H[%d, %d]", i, j)
+                .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(s))));
     }
 
     /**
@@ -171,13 +177,7 @@ class GptqTest {
         for (int k = 0; k < 3000; k++) {
             int i = k < cols ? k : pick.nextInt(cols);
             int j = k < cols ? cols - 1 - k : pick.nextInt(cols);
-            double s = 0;
-            for (int t = 0; t < n; t++) {
-                s += (double) x[t * cols + i] * x[t * cols + j];
-            }
-            s *= 2.0 / n;
-            assertThat((double) h[i * cols + j]).as("H[%d, %d]", i, j)
-                    .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(s))));
+            assertEntryIsDirectSum(h, x, n, cols, i, j);
         }
     }
 
