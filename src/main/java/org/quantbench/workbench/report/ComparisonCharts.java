@@ -138,6 +138,15 @@ public final class ComparisonCharts {
             d.cell(r, c).ifPresent(cell -> ds.add(cell.value(), cell.stderr(), "perplexity", d.label(r)));
         }
         CategoryPlot plot = barPlot(ds, errorBars(), "perplexity (lower is better)");
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int i = 0; i < ds.getColumnCount(); i++) {
+            double v = ds.getMeanValue(0, i).doubleValue();
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        plot.setRangeAxis(qualityAxis("perplexity (lower is better)", min, max));
+        ((BarRenderer) plot.getRenderer()).setIncludeBaseInRange(false);
         plot.getRenderer().setDefaultSeriesVisibleInLegend(false);
         baseMarker(plot, d.baseValue(c));
         labelBars(plot, "0.###");
@@ -259,15 +268,7 @@ public final class ComparisonCharts {
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         x.setAutoRangeIncludesZero(false);
         String yLabel = quality.name() + (quality.higherIsBetter() ? " (higher is better)" : " (lower is better)");
-        // Perplexity at 2 and 3 bits can be hundreds of times the 8-bit value: a log axis keeps both readable.
-        ValueAxis y;
-        if (min > 0 && max / min > 20) {
-            y = new LogAxis(yLabel + ", log scale");
-        } else {
-            NumberAxis linear = new NumberAxis(yLabel);
-            linear.setAutoRangeIncludesZero(false);
-            y = linear;
-        }
+        ValueAxis y = qualityAxis(yLabel, min, max);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < ds.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
@@ -275,6 +276,19 @@ public final class ComparisonCharts {
         XYPlot plot = new XYPlot(ds, x, y, renderer);
         quality.base().ifPresent(v -> plot.addRangeMarker(marker(v, "base")));
         return chart(ChartKind.BITS_SWEEP, plot, "one line per method, group size and symmetry; dashed: the base");
+    }
+
+    /**
+     * Perplexity at 2 and 3 bits can be thousands of times the 8-bit value: past a 20x range a log axis keeps both
+     * readable, below it a linear axis that need not start at zero.
+     */
+    private static ValueAxis qualityAxis(String label, double min, double max) {
+        if (min > 0 && max / min > 20) {
+            return new LogAxis(label + ", log scale");
+        }
+        NumberAxis linear = new NumberAxis(label);
+        linear.setAutoRangeIncludesZero(false);
+        return linear;
     }
 
     private static CategoryPlot barPlot(CategoryDataset ds, BarRenderer renderer, String valueLabel) {

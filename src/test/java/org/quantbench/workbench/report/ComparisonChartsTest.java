@@ -41,10 +41,15 @@ class ComparisonChartsTest {
     }
 
     @Test
-    void perplexityBarsShowTheBaseAsAReferenceLine() {
+    void perplexityBarsShowTheBaseAsAReferenceLineOnALogAxisWhenTheRangeIsWide() {
         CategoryPlot plot = (CategoryPlot) ComparisonCharts.create(ChartKind.PERPLEXITY, table).getPlot();
         assertThat(plot.getRangeMarkers(org.jfree.chart.ui.Layer.FOREGROUND)).singleElement()
                 .satisfies(m -> assertThat(((org.jfree.chart.plot.ValueMarker) m).getValue()).isEqualTo(26.8));
+        // W2 RTN's 2500 against the base's 26.8: a linear axis would flatten every other bar
+        assertThat(plot.getRangeAxis()).isInstanceOf(LogAxis.class);
+        CategoryPlot eightBit = (CategoryPlot) ComparisonCharts.create(ChartKind.PERPLEXITY,
+                SampleResults.seedStudy().onlySchemes("W8A16-RTN-g128-sym").table()).getPlot();
+        assertThat(eightBit.getRangeAxis()).isNotInstanceOf(LogAxis.class);
     }
 
     @Test

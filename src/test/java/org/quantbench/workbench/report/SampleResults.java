@@ -68,6 +68,14 @@ final class SampleResults {
         return s;
     }
 
+    /** Only the base's rows and those of {@code schemes}. */
+    SampleResults onlySchemes(String... schemes) {
+        SampleResults s = new SampleResults();
+        List<String> keep = List.of(schemes);
+        rows.stream().filter(r -> r.scheme().equals("base") || keep.contains(r.scheme())).forEach(s.rows::add);
+        return s;
+    }
+
     RunResults run() {
         return new RunResults(RUN, "seed study", "base = Q4_1 dequantized", List.of("base"), rows, failures);
     }
