@@ -13,8 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Where the pipeline keeps captured activations: on the heap while the batch's bytes stay under a budget, else in
  * temporary files (memory-mapped, deleted on close) in a spill folder, so an 8B model's wide FFN activations do
- * not have to fit in the heap or the resident set. Buffers are written one sample at a time, read from any thread, and closed (file
- * unmapped and deleted) as soon as the pipeline no longer needs them.
+ * not have to fit in the heap or the resident set. Buffers are written one sample at a time, read from any thread,
+ * and closed (file unmapped and deleted) as soon as the pipeline no longer needs them.
  */
 final class ActivationStore {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;

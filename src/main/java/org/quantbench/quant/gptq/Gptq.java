@@ -78,7 +78,7 @@ public final class Gptq {
         }
         boolean staticGroups = config.actOrder() || gc == cols;
         // One working copy of H, permuted and damped in place: at 14336 columns each copy is 822 MB, and the factor
-        // and its inverse need two more, so no other copy is kept (an 8B model's down projection fits a 4 GB heap).
+        // and its inverse need two more, so no other copy is kept (three such matrices at once instead of five).
         permuteSymmetric(h, cols, order);
         float[] diagonal = new float[cols];
         double mean = 0;
