@@ -145,8 +145,10 @@ public final class ComparisonCharts {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        plot.setRangeAxis(qualityAxis("perplexity (lower is better)", min, max));
-        ((BarRenderer) plot.getRenderer()).setIncludeBaseInRange(false);
+        if (needsLogAxis(min, max)) {
+            plot.setRangeAxis(new LogAxis("perplexity (lower is better), log scale"));
+            ((BarRenderer) plot.getRenderer()).setIncludeBaseInRange(false);
+        }
         plot.getRenderer().setDefaultSeriesVisibleInLegend(false);
         baseMarker(plot, d.baseValue(c));
         labelBars(plot, "0.###");
@@ -268,7 +270,14 @@ public final class ComparisonCharts {
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         x.setAutoRangeIncludesZero(false);
         String yLabel = quality.name() + (quality.higherIsBetter() ? " (higher is better)" : " (lower is better)");
-        ValueAxis y = qualityAxis(yLabel, min, max);
+        ValueAxis y;
+        if (needsLogAxis(min, max)) {
+            y = new LogAxis(yLabel + ", log scale");
+        } else {
+            NumberAxis linear = new NumberAxis(yLabel);
+            linear.setAutoRangeIncludesZero(false);
+            y = linear;
+        }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < ds.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
@@ -279,16 +288,11 @@ public final class ComparisonCharts {
     }
 
     /**
-     * Perplexity at 2 and 3 bits can be thousands of times the 8-bit value: past a 20x range a log axis keeps both
-     * readable, below it a linear axis that need not start at zero.
+     * Perplexity at 2 and 3 bits can be thousands of times the 8-bit value: past a 20x range only a log axis keeps
+     * both readable. Below it, bars keep their zero-based linear axis.
      */
-    private static ValueAxis qualityAxis(String label, double min, double max) {
-        if (min > 0 && max / min > 20) {
-            return new LogAxis(label + ", log scale");
-        }
-        NumberAxis linear = new NumberAxis(label);
-        linear.setAutoRangeIncludesZero(false);
-        return linear;
+    private static boolean needsLogAxis(double min, double max) {
+        return min > 0 && max / min > 20;
     }
 
     private static CategoryPlot barPlot(CategoryDataset ds, BarRenderer renderer, String valueLabel) {

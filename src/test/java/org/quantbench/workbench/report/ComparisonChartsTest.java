@@ -50,6 +50,7 @@ class ComparisonChartsTest {
         CategoryPlot eightBit = (CategoryPlot) ComparisonCharts.create(ChartKind.PERPLEXITY,
                 SampleResults.seedStudy().onlySchemes("W8A16-RTN-g128-sym").table()).getPlot();
         assertThat(eightBit.getRangeAxis()).isNotInstanceOf(LogAxis.class);
+        assertThat(((org.jfree.chart.axis.NumberAxis) eightBit.getRangeAxis()).getAutoRangeIncludesZero()).isTrue();
     }
 
     @Test
