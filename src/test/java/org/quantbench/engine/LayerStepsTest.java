@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.within;
 class LayerStepsTest {
 
     @ParameterizedTest
-    @CsvSource({"4, 2, 8, 70", "9, 3, 64, 130", "2, 2, 6, 1"})
+    @CsvSource({"4, 2, 8, 70", "9, 3, 64, 130", "2, 2, 6, 1", "4, 1, 128, 37", "3, 3, 64, 7"})
     void attentionMatchesANaiveCausalSoftmax(int heads, int kvHeads, int headDim, int n) {
         ModelConfig c = new ModelConfig("LlamaForCausalLM", heads * headDim, 32, 1, heads, kvHeads, headDim, 100, 512,
                 1e-5f, 10000f, RopeScaling.NONE, RopeLayout.HALF, true, false);
@@ -67,6 +67,26 @@ class LayerStepsTest {
                             .isCloseTo(o, within(1e-4));
                 }
             }
+        }
+    }
+
+    /** SwiGLU with the vector exp: close to the scalar formula on both signs, far out and in the tail lanes. */
+    @org.junit.jupiter.api.Test
+    void swigluMatchesTheScalarFormula() {
+        int n = 1003;
+        float[] gate = new float[n];
+        float[] up = new float[n];
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            gate[i] = (float) (i < 8 ? (i - 4) * 30.0 : random.nextDouble(-20, 20));
+            up[i] = (float) random.nextDouble(-3, 3);
+        }
+        float[] out = gate.clone();
+        LayerSteps.swiglu(out, up, n);
+        for (int i = 0; i < n; i++) {
+            double g = gate[i];
+            double want = g / (1 + Math.exp(-g)) * up[i];
+            assertThat((double) out[i]).as("gate %s", g).isCloseTo(want, within(1e-6 * Math.abs(want) + 1e-30));
         }
     }
 

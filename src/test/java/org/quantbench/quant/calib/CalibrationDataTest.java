@@ -98,7 +98,7 @@ class CalibrationDataTest {
 
     @Test
     void transposedWeightsGemmMatchesTheDirectProduct() {
-        for (int[] shape : new int[][] {{1, 1, 1}, {13, 7, 5}, {50, 200, 131}, {97, 64, 4}}) {
+        for (int[] shape : new int[][] {{1, 1, 1}, {13, 7, 5}, {50, 200, 131}, {97, 64, 4}, {48, 130, 8}, {49, 300, 17}}) {
             int rows = shape[0], cols = shape[1], tokens = shape[2];
             SplittableRandom r = new SplittableRandom(rows);
             float[] w = new float[rows * cols];
