@@ -15,7 +15,8 @@ import java.util.Arrays;
  * q/k/v biases, RoPE with causal attention, SwiGLU and the residual add, for code that runs a layer piece by piece
  * (the calibration pipeline captures each linear's input). Norms and RoPE are the forward pass's own; the
  * attention softmax and SwiGLU use a vector exp (calibration runs tens of millions of them per layer), so their
- * outputs match the forward pass's to float rounding, not bit for bit. Safe for one caller at a time.
+ * outputs match the forward pass's to float rounding, not bit for bit. Threads may run sequences at once (each has
+ * its own buffers).
  */
 public final class LayerSteps {
     private final ModelConfig c;
@@ -29,7 +30,8 @@ public final class LayerSteps {
     private final ThreadLocal<float[]> scores;
     /** A 4-query group's scaled queries. */
     private final ThreadLocal<float[]> qScaled;
-    private float[] kt = new float[0];
+    /** Each thread's transposed keys: calibration computes one sample per thread. */
+    private final ThreadLocal<float[]> keysTransposed = ThreadLocal.withInitial(() -> new float[0]);
 
     public LayerSteps(ModelConfig config, int maxTokens, ComputePool pool) {
         if (maxTokens < 1 || maxTokens > config.maxSeqLen()) {
@@ -95,8 +97,10 @@ public final class LayerSteps {
     }
 
     private float[] keysTransposed(int size) {
+        float[] kt = keysTransposed.get();
         if (kt.length < size) {
             kt = new float[size];
+            keysTransposed.set(kt);
         }
         return kt;
     }

@@ -70,6 +70,34 @@ public final class MatmulKernels {
         return finish(acc, w, wOff, x, xOff, bound, n);
     }
 
+    /**
+     * Four {@link #dot}s sharing one operand: {@code out[outOff + r] = dot(x, xOff, w, wOff_r, n)} for r = 0..3, bit
+     * for bit (each keeps its own accumulator and order; products commute exactly). Four independent FMA chains
+     * instead of one hide the FMA latency that bounds a single dot.
+     */
+    public static void dot4(float[] x, int xOff, float[] w, int w0, int w1, int w2, int w3, int n, float[] out, int outOff) {
+        if (!VectorSupport.enabled()) {
+            out[outOff] = dot(w, w0, x, xOff, n);
+            out[outOff + 1] = dot(w, w1, x, xOff, n);
+            out[outOff + 2] = dot(w, w2, x, xOff, n);
+            out[outOff + 3] = dot(w, w3, x, xOff, n);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+            a0 = FloatVector.fromArray(S, w, w0 + i).fma(xv, a0);
+            a1 = FloatVector.fromArray(S, w, w1 + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(S, w, w2 + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(S, w, w3 + i).fma(xv, a3);
+        }
+        out[outOff] = finish(a0, w, w0, x, xOff, bound, n);
+        out[outOff + 1] = finish(a1, w, w1, x, xOff, bound, n);
+        out[outOff + 2] = finish(a2, w, w2, x, xOff, bound, n);
+        out[outOff + 3] = finish(a3, w, w3, x, xOff, bound, n);
+    }
+
     /** Lane sum, then the scalar tail [bound, n) in order. */
     private static float finish(FloatVector acc, float[] w, int wOff, float[] x, int xOff, int bound, int n) {
         float s = sumLanes(acc);

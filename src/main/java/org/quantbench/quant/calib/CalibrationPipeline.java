@@ -190,7 +190,7 @@ public final class CalibrationPipeline {
             this.source = source;
         }
 
-        TransposedWeights weights() {
+        synchronized TransposedWeights weights() {
             if (weights == null) {
                 weights = new TransposedWeights(rows, cols, source);
             }
@@ -219,7 +219,6 @@ public final class CalibrationPipeline {
         private final Map<Stage, ActivationStore.Buffer> buffers = new EnumMap<>(Stage.class);
         private final Map<Stage, Object[]> computedWith = new EnumMap<>(Stage.class);
         private final Map<LinearRole, QuantizedLinear> committed = new EnumMap<>(LinearRole.class);
-        private float[] scratch = new float[0];
 
         LayerRun(Checkpoint checkpoint, int layer, ActivationStore.Buffer x, ActivationStore store, LayerSteps steps,
                  ComputePool pool, long seed, InputSource source, Progress progress) {
@@ -371,15 +370,41 @@ public final class CalibrationPipeline {
         }
 
         /** {@code y = x W^T} for the current weights of {@code role}, over one sample. */
-        private void forward(LinearRole role, float[] x, float[] y, int tokens) {
+        private void forward(LinearRole role, float[] x, float[] y, int tokens, Work work) {
             TransposedWeights w = ((LinearPart) current[part(role)]).weights();
             int need = w.scratchSize(tokens);
-            if (scratch.length < need) {
-                scratch = new float[need];
+            if (work.scratch.length < need) {
+                work.scratch = new float[need];
             }
-            w.multiply(x, tokens, y, scratch, pool);
+            w.multiply(x, tokens, y, work.scratch, pool);
         }
 
+        /** One thread's buffers for computing a stage over one sample at a time. */
+        private static final class Work {
+            final float[] a;
+            final float[] b;
+            final float[] q;
+            final float[] k;
+            final float[] v;
+            final float[] result;
+            float[] scratch = new float[0];
+
+            Work(ModelConfig c, Stage stage, int len, int width) {
+                int widest = len * Math.max(c.dim(), Math.max(c.qDim(), c.hiddenDim()));
+                this.a = new float[widest];
+                this.b = new float[widest];
+                this.q = stage == Stage.ATTN_OUT ? new float[len * c.qDim()] : null;
+                this.k = stage == Stage.ATTN_OUT ? new float[len * c.kvDim()] : null;
+                this.v = stage == Stage.ATTN_OUT ? new float[len * c.kvDim()] : null;
+                this.result = new float[len * width];
+            }
+        }
+
+        /**
+         * Computes a stage over every sample, the samples spread over the pool's threads (each runs its sample's
+         * GEMMs, attention and element-wise steps alone, so no thread waits on another's serial part; the results do
+         * not depend on which thread ran a sample).
+         */
         private ActivationStore.Buffer compute(Stage stage) {
             int len = x.tokens();
             int dim = c.dim();
@@ -406,40 +431,40 @@ public final class CalibrationPipeline {
             };
             ActivationStore.Buffer out = store.create(x.samples(), len, width);
             try {
-                float[] a = new float[len * Math.max(dim, Math.max(c.qDim(), c.hiddenDim()))];
-                float[] b = new float[len * Math.max(dim, Math.max(c.qDim(), c.hiddenDim()))];
-                float[] q = stage == Stage.ATTN_OUT ? new float[len * c.qDim()] : null;
-                float[] k = stage == Stage.ATTN_OUT ? new float[len * c.kvDim()] : null;
-                float[] v = stage == Stage.ATTN_OUT ? new float[len * c.kvDim()] : null;
-                float[] result = new float[len * width];
-                for (int s = 0; s < x.samples(); s++) {
-                    if (Thread.currentThread().isInterrupted()) {
+                Thread caller = Thread.currentThread();
+                ThreadLocal<Work> works = ThreadLocal.withInitial(() -> new Work(c, stage, len, width));
+                pool.forEach(x.samples(), Long.MAX_VALUE, s -> {
+                    if (caller.isInterrupted()) {
                         throw new CancellationException("calibration cancelled in layer " + layer);
                     }
+                    Work w = works.get();
+                    float[] a = w.a;
+                    float[] b = w.b;
+                    float[] result = w.result;
                     inputs.get(0).read(s, a, 0);
                     switch (stage) {
                         case ATTN_IN -> steps.rmsNorm(a, (float[]) current[ATTN_NORM], result, len);
                         case ATTN_OUT -> {
-                            forward(LinearRole.Q, a, q, len);
-                            forward(LinearRole.K, a, k, len);
-                            forward(LinearRole.V, a, v, len);
-                            steps.attention(q, k, v, qBias, kBias, vBias, result, len);
+                            forward(LinearRole.Q, a, w.q, len, w);
+                            forward(LinearRole.K, a, w.k, len, w);
+                            forward(LinearRole.V, a, w.v, len, w);
+                            steps.attention(w.q, w.k, w.v, qBias, kBias, vBias, result, len);
                         }
                         case RESID, OUT -> {
                             inputs.get(1).read(s, b, 0);
-                            forward(stage == Stage.RESID ? LinearRole.O : LinearRole.DOWN, b, result, len);
+                            forward(stage == Stage.RESID ? LinearRole.O : LinearRole.DOWN, b, result, len, w);
                             LayerSteps.addInPlace(result, a, len * dim);
                         }
                         case FFN_IN -> steps.rmsNorm(a, (float[]) current[FFN_NORM], result, len);
                         case FFN_MID -> {
-                            forward(LinearRole.GATE, a, result, len);
-                            forward(LinearRole.UP, a, b, len);
+                            forward(LinearRole.GATE, a, result, len, w);
+                            forward(LinearRole.UP, a, b, len, w);
                             LayerSteps.swiglu(result, b, len * width);
                         }
                     }
                     requireFinite(stage, s, result);
                     out.write(s, result, 0);
-                }
+                });
                 return out;
             } catch (RuntimeException e) {
                 out.close();

@@ -67,7 +67,7 @@ public final class HessianAccumulator {
         // through a few contiguous KB instead of touching one page per token (rows are 57 KB apart at 14336 columns).
         float[] xp = scratch;
         int strips = padded / TILE_COLS;
-        for (int st = 0; st < strips; st++) {
+        pool.forEach(strips, (long) n * TILE_COLS, st -> {
             int c0 = st * TILE_COLS;
             int width = Math.min(TILE_COLS, cols - c0);
             for (int t = 0; t < n; t++) {
@@ -75,7 +75,7 @@ public final class HessianAccumulator {
                 System.arraycopy(x, t * cols + c0, xp, to, width);
                 java.util.Arrays.fill(xp, to + width, to + TILE_COLS, 0f);
             }
-        }
+        });
         int group = Math.max(1, Math.min(GROUP_STRIPS, strips / 8));
         int tasks = (strips + group - 1) / group;
         pool.forEach(tasks, (long) n * TILE_COLS * group * padded / 2,

@@ -53,14 +53,13 @@ final class TransposedWeights {
      * holds at least {@link #scratchSize(int)} floats.
      */
     void multiply(float[] x, int tokens, float[] y, float[] scratch, ComputePool pool) {
-        int strips = padded / TILE;
-        pool.forEach(strips, (long) tokens * cols * TILE, s -> strip(x, tokens, scratch, s));
-        for (int s = 0; s < strips; s++) {
+        pool.forEach(padded / TILE, (long) tokens * cols * TILE, s -> {
+            strip(x, tokens, scratch, s);
             int width = Math.min(TILE, rows - s * TILE);
             for (int t = 0; t < tokens; t++) {
                 System.arraycopy(scratch, (s * tokens + t) * TILE, y, t * rows + s * TILE, width);
             }
-        }
+        });
     }
 
     int scratchSize(int tokens) {

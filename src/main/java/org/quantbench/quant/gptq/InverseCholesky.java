@@ -56,8 +56,17 @@ final class InverseCholesky {
             int rows = n - p0;
             pool.forEach((rows + CHUNK - 1) / CHUNK, (long) CHUNK * PANEL * p0, chunk -> {
                 int i1 = Math.min(n, p0 + (chunk + 1) * CHUNK);
+                float[] dots = new float[4];
                 for (int i = p0 + chunk * CHUNK; i < i1; i++) {
-                    for (int j = p0; j < Math.min(p1, i + 1); j++) {
+                    int jEnd = Math.min(p1, i + 1);
+                    int j = p0;
+                    for (; j + 4 <= jEnd; j += 4) {
+                        MatmulKernels.dot4(l, i * n, l, j * n, (j + 1) * n, (j + 2) * n, (j + 3) * n, p0, dots, 0);
+                        for (int r = 0; r < 4; r++) {
+                            l[i * n + j + r] = reversed(h, n, i, j + r) - dots[r];
+                        }
+                    }
+                    for (; j < jEnd; j++) {
                         l[i * n + j] = reversed(h, n, i, j) - MatmulKernels.dot(l, i * n, l, j * n, p0);
                     }
                 }
@@ -110,10 +119,23 @@ final class InverseCholesky {
             int p1 = Math.min(n, i0 + PANEL);
             pool.forEach((p1 + CHUNK - 1) / CHUNK, (long) CHUNK * PANEL * p0, chunk -> {
                 int j1 = Math.min(p1, (chunk + 1) * CHUNK);
+                float[] before = new float[PANEL];
                 for (int j = chunk * CHUNK; j < j1; j++) {
                     int row = j * n;
-                    for (int i = Math.max(p0, j); i < p1; i++) {
-                        float s = j < p0 ? MatmulKernels.dot(l, i * n + j, y, row + j, p0 - j) : 0f;
+                    int iStart = Math.max(p0, j);
+                    if (j < p0) {
+                        // the parts before the panel only read y's finished columns: four rows of l at a time
+                        int i = iStart;
+                        for (; i + 4 <= p1; i += 4) {
+                            MatmulKernels.dot4(y, row + j, l, i * n + j, (i + 1) * n + j, (i + 2) * n + j,
+                                    (i + 3) * n + j, p0 - j, before, i - p0);
+                        }
+                        for (; i < p1; i++) {
+                            before[i - p0] = MatmulKernels.dot(l, i * n + j, y, row + j, p0 - j);
+                        }
+                    }
+                    for (int i = iStart; i < p1; i++) {
+                        float s = j < p0 ? before[i - p0] : 0f;
                         for (int k = Math.max(p0, j); k < i; k++) {
                             s += l[i * n + k] * y[row + k];
                         }
