@@ -44,12 +44,20 @@ public final class DenseGemm {
 
     private static void strip(float[] a, int m, int k, float[] b, int n, float[] out, int j0, int j1) {
         boolean vector = VectorSupport.enabled() && j1 - j0 == TILE;
+        // The strip's columns of B packed K-major, TILE floats per row: a constant stride lets the JIT hoist the
+        // bounds checks out of the K loop (with B's own row stride it checked every load, 1.6x slower).
+        float[] panel = vector ? new float[k * TILE] : null;
+        if (vector) {
+            for (int kk = 0; kk < k; kk++) {
+                System.arraycopy(b, kk * n + j0, panel, kk * TILE, TILE);
+            }
+        }
         for (int k0 = 0; k0 < k; k0 += K_BLOCK) {
             int k1 = Math.min(k, k0 + K_BLOCK);
             int i = 0;
             if (vector) {
                 for (; i + 4 <= m; i += 4) {
-                    tile4(a, k, b, n, out, i, j0, k0, k1);
+                    tile4(a, k, panel, n, out, i, j0, k0, k1);
                 }
             }
             for (; i < m; i++) {
@@ -63,7 +71,8 @@ public final class DenseGemm {
         }
     }
 
-    private static void tile4(float[] a, int k, float[] b, int n, float[] out, int i, int j0, int k0, int k1) {
+    /** Rows i..i+3 of the strip at j0 over K-block [k0, k1), from the strip's packed {@code panel} of B. */
+    private static void tile4(float[] a, int k, float[] panel, int n, float[] out, int i, int j0, int k0, int k1) {
         int o = i * n + j0;
         FloatVector c00 = FloatVector.fromArray(S, out, o), c01 = FloatVector.fromArray(S, out, o + LANES),
                 c02 = FloatVector.fromArray(S, out, o + 2 * LANES);
@@ -75,10 +84,10 @@ public final class DenseGemm {
                 c32 = FloatVector.fromArray(S, out, o + 3 * n + 2 * LANES);
         int a0 = i * k;
         for (int kk = k0; kk < k1; kk++) {
-            int bj = kk * n + j0;
-            FloatVector b0 = FloatVector.fromArray(S, b, bj);
-            FloatVector b1 = FloatVector.fromArray(S, b, bj + LANES);
-            FloatVector b2 = FloatVector.fromArray(S, b, bj + 2 * LANES);
+            int bj = kk * TILE;
+            FloatVector b0 = FloatVector.fromArray(S, panel, bj);
+            FloatVector b1 = FloatVector.fromArray(S, panel, bj + LANES);
+            FloatVector b2 = FloatVector.fromArray(S, panel, bj + 2 * LANES);
             FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02);
             x = FloatVector.broadcast(S, a[a0 + k + kk]);
