@@ -134,6 +134,11 @@ final class ForwardPass {
         }
     }
 
+    /** The cache slot of key {@code j}: keys from {@code gapStart} on sit {@code gap} slots further. */
+    private static int slotOf(int j, int gapStart, int gap) {
+        return j < gapStart ? j : j + gap;
+    }
+
     /** Causal GQA attention of each token over its cache; one task per (token, head). */
     private void attention(int layer, int n, KvCache[] caches, int[] positions, int[] slots, int[] gapStarts,
                            boolean tiled) {
@@ -168,20 +173,24 @@ final class ForwardPass {
                 return;
             }
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < len; j++) {
-                int slot = j < gapStart ? j : j + gap;
-                float score = MatmulKernels.dot(q, qOff, keys, slot * kvDim + kvOff, headDim) * scale;
+            int j = 0;
+            // four keys per call: independent FMA chains, each key's dot bit for bit the single dot's
+            for (; j + 4 <= len; j += 4) {
+                MatmulKernels.dot4(q, qOff, keys, slotOf(j, gapStart, gap) * kvDim + kvOff,
+                        slotOf(j + 1, gapStart, gap) * kvDim + kvOff, slotOf(j + 2, gapStart, gap) * kvDim + kvOff,
+                        slotOf(j + 3, gapStart, gap) * kvDim + kvOff, headDim, s, j);
+                for (int r = j; r < j + 4; r++) {
+                    s[r] *= scale;
+                    max = Math.max(max, s[r]);
+                }
+            }
+            for (; j < len; j++) {
+                float score = MatmulKernels.dot(q, qOff, keys, slotOf(j, gapStart, gap) * kvDim + kvOff, headDim) * scale;
                 s[j] = score;
                 max = Math.max(max, score);
             }
-            float sum = 0f;
-            for (int j = 0; j < len; j++) {
-                float e = (float) Math.exp(s[j] - max);
-                s[j] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            for (int j = 0; j < len; j++) {
+            float inv = 1f / LayerSteps.expShifted(s, 0, len, max);
+            for (j = 0; j < len; j++) {
                 s[j] *= inv;
             }
             Ops.weightedRows(s, 0, len, values, kvOff, kvDim, gapStart, gap, att, qOff, headDim);

@@ -238,8 +238,11 @@ public final class LayerSteps {
         Ops.axpy(a, x, xOff, y, yOff, n);
     }
 
-    /** {@code s[off+j] = exp(s[off+j] - max)} for {@code j < len}; returns their sum. */
-    private static float expShifted(float[] s, int off, int len, float max) {
+    /**
+     * {@code s[off+j] = exp(s[off+j] - max)} for {@code j < len} with the vector {@link #exp}; returns their sum (lane
+     * sums, then the tail in order: deterministic for a given {@code len}, whatever the cache layout).
+     */
+    static float expShifted(float[] s, int off, int len, float max) {
         int j = 0;
         float sum = 0f;
         if (VectorSupport.enabled()) {

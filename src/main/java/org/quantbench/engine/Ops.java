@@ -87,6 +87,29 @@ final class Ops {
     }
 
     /**
+     * {@link #weightedRows} for rows of exactly four vectors (a 64-wide head at 512 bits): the four accumulators
+     * advance together key by key, so their FMA chains overlap instead of running one after another; each lane still
+     * sums its keys in order, so the result is bit for bit the general loop's.
+     */
+    private static void weightedRows4(float[] p, int pOff, int len, float[] x, int xOff, int stride, int gapStart,
+                                      int gap, float[] y, int yOff) {
+        int lanes = S.length();
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0; j < len; j++) {
+            int row = (j < gapStart ? j : j + gap) * stride + xOff;
+            FloatVector w = FloatVector.broadcast(S, p[pOff + j]);
+            a0 = FloatVector.fromArray(S, x, row).fma(w, a0);
+            a1 = FloatVector.fromArray(S, x, row + lanes).fma(w, a1);
+            a2 = FloatVector.fromArray(S, x, row + 2 * lanes).fma(w, a2);
+            a3 = FloatVector.fromArray(S, x, row + 3 * lanes).fma(w, a3);
+        }
+        a0.intoArray(y, yOff);
+        a1.intoArray(y, yOff + lanes);
+        a2.intoArray(y, yOff + 2 * lanes);
+        a3.intoArray(y, yOff + 3 * lanes);
+    }
+
+    /**
      * {@code y[yOff ..+n) = sum_j p[pOff + j] * x[at(j) ..+n)} for {@code j < len}, where key j's row starts at
      * {@code at(j) = (j < gapStart ? j : j + gap) * stride + xOff}: attention's weighted sum of values. Each lane
      * sums its keys in order with one fused multiply-add each, kept in a register across the keys (the tail lanes
@@ -95,6 +118,10 @@ final class Ops {
     static void weightedRows(float[] p, int pOff, int len, float[] x, int xOff, int stride, int gapStart, int gap,
                              float[] y, int yOff, int n) {
         int i = 0;
+        if (VectorSupport.enabled() && n == 4 * S.length()) {
+            weightedRows4(p, pOff, len, x, xOff, stride, gapStart, gap, y, yOff);
+            return;
+        }
         if (VectorSupport.enabled()) {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 FloatVector acc = FloatVector.zero(S);
