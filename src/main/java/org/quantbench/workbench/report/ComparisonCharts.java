@@ -166,6 +166,25 @@ public final class ComparisonCharts {
             }
         }
         CategoryPlot plot = barPlot(ds, new BarRenderer(), "nats (lower is better)");
+        double minPositive = Double.MAX_VALUE;
+        double max = 0;
+        for (int row = 0; row < ds.getRowCount(); row++) {
+            for (int col = 0; col < ds.getColumnCount(); col++) {
+                Number v = ds.getValue(row, col);
+                if (v != null && v.doubleValue() > 0) {
+                    minPositive = Math.min(minPositive, v.doubleValue());
+                    max = Math.max(max, v.doubleValue());
+                }
+            }
+        }
+        // 8-bit schemes sit near 0.001 nats, collapsed 2-bit ones near 10: the perplexity chart's log-axis rule; a
+        // scheme identical to the base (KLD 0) stays at the axis floor
+        if (needsLogAxis(minPositive, max)) {
+            LogAxis axis = new LogAxis("nats (lower is better), log scale");
+            axis.setSmallestValue(minPositive / 2);
+            plot.setRangeAxis(axis);
+            ((BarRenderer) plot.getRenderer()).setIncludeBaseInRange(false);
+        }
         return chart(ChartKind.KLD, plot, "KL divergence of each scheme's next-token distribution from the base's");
     }
 

@@ -54,6 +54,17 @@ class ComparisonChartsTest {
     }
 
     @Test
+    void kldBarsUseALogAxisOnlyWhenTwoBitsStretchTheRange() {
+        // W2 RTN's p99 of 12 nats against W8's mean of 0.002
+        CategoryPlot plot = (CategoryPlot) ComparisonCharts.create(ChartKind.KLD, table).getPlot();
+        assertThat(plot.getRangeAxis()).isInstanceOf(LogAxis.class);
+        assertThat(((LogAxis) plot.getRangeAxis()).getSmallestValue()).isEqualTo(0.001);
+        CategoryPlot eightBit = (CategoryPlot) ComparisonCharts.create(ChartKind.KLD,
+                SampleResults.seedStudy().onlySchemes("W8A16-RTN-g128-sym").table()).getPlot();
+        assertThat(eightBit.getRangeAxis()).isNotInstanceOf(LogAxis.class);
+    }
+
+    @Test
     void throughputSplitsPrefillAndDecodeWithOneSeriesPerStreamCount() {
         CombinedDomainCategoryPlot plot = (CombinedDomainCategoryPlot) ComparisonCharts.create(ChartKind.THROUGHPUT, table).getPlot();
         List<CategoryPlot> subplots = plot.getSubplots();
