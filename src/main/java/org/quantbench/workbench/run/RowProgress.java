@@ -1,5 +1,8 @@
 package org.quantbench.workbench.run;
 
+import org.quantbench.quant.IntWeightScheme;
+import org.quantbench.quant.Scheme;
+import org.quantbench.quant.W8A8IntScheme;
 import org.quantbench.workbench.results.ResultRow;
 import org.quantbench.workbench.results.RunRecord;
 
@@ -15,8 +18,10 @@ import java.util.function.LongSupplier;
  * Per-row (base and each scheme) progress of a run, with a time left per row and for the whole run. Steps differ in
  * cost by orders of magnitude (a memory step on a cached model takes a second, a task minutes), so the estimate works
  * per step name: a step not yet run is expected to take what the same step took on the rows measured so far, and the
- * running step what its own progress says. Steps found stored cost nothing. Until a step name has been measured once,
- * rows that still need it have no estimate. Listener calls come from the run's thread; {@link #snapshot()} may be
+ * running step what its own progress says. A scheme's memory step is its quantization, whose cost depends on the
+ * method (RTN a second, GPTQ a minute or two, AQLM half an hour): it is expected to take what the same method took,
+ * else what the calibration methods measured so far took, else what any memory step took. Steps found stored cost
+ * nothing. Until a step name has been measured once, rows that still need it have no estimate. Listener calls come from the run's thread; {@link #snapshot()} may be
  * called from any thread.
  */
 public final class RowProgress implements RunListener {
@@ -35,11 +40,16 @@ public final class RowProgress implements RunListener {
         }
     }
 
+    /** The pooled estimate of calibrated quantizations, for a method not measured yet. */
+    private static final String CALIBRATED = "memory (calibrated)";
+
     private static final class State {
+        /** Cost keys of the row's steps, in order (see {@link #costKey}). */
         final List<String> steps = new ArrayList<>();
         int done;
         int failed;
         String current = "";
+        String currentKey = "";
         double fraction;
         double seconds;
         long currentStart;
@@ -58,7 +68,7 @@ public final class RowProgress implements RunListener {
     RowProgress(RunPlan plan, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         for (PlannedStep s : plan.steps()) {
-            rows.computeIfAbsent(s.scheme(), k -> new State()).steps.add(s.step());
+            rows.computeIfAbsent(s.scheme(), k -> new State()).steps.add(costKey(s));
         }
     }
 
@@ -79,6 +89,7 @@ public final class RowProgress implements RunListener {
     public synchronized void stepStarted(PlannedStep step, int index, int total) {
         State s = rows.get(step.scheme());
         s.current = step.step();
+        s.currentKey = costKey(step);
         s.fraction = 0;
         s.currentEta = null;
         s.currentStart = nanoTime.getAsLong();
@@ -112,9 +123,11 @@ public final class RowProgress implements RunListener {
             double took = (nanoTime.getAsLong() - s.currentStart) / 1e9;
             s.seconds += took;
             if (measured) {
-                double[] t = stepTimes.computeIfAbsent(step.step(), k -> new double[2]);
-                t[0] += took;
-                t[1]++;
+                String key = costKey(step);
+                record(key, took);
+                if (!key.equals(step.step())) {
+                    record(CALIBRATED, took);
+                }
             }
         }
         s.done++;
@@ -161,7 +174,7 @@ public final class RowProgress implements RunListener {
             if (s.currentEta != null) {
                 left += s.currentEta.toMillis() / 1e3;
             } else {
-                Double typical = typical(s.current);
+                Double typical = typical(s.currentKey);
                 if (typical == null) {
                     return null;
                 }
@@ -179,8 +192,36 @@ public final class RowProgress implements RunListener {
         return Duration.ofMillis(Math.round(left * 1000));
     }
 
-    private Double typical(String step) {
-        double[] t = stepTimes.get(step);
+    private void record(String key, double seconds) {
+        double[] t = stepTimes.computeIfAbsent(key, k -> new double[2]);
+        t[0] += seconds;
+        t[1]++;
+    }
+
+    private Double typical(String key) {
+        double[] t = stepTimes.get(key);
+        if (t == null && key.startsWith("memory ")) {
+            t = stepTimes.get(CALIBRATED);
+            if (t == null) {
+                t = stepTimes.get("memory");
+            }
+        }
         return t == null ? null : t[0] / t[1];
+    }
+
+    /**
+     * The step name, except for the memory step of a calibrated scheme: {@code memory GPTQ}, {@code memory AWQ},
+     * {@code memory AutoRound}, {@code memory SmoothQuant}, or {@code memory AQLM-1x16} (each codebook shape costs
+     * differently).
+     */
+    static String costKey(PlannedStep step) {
+        if (step.kind() != StepKind.MEMORY || step.parsed() == null || !step.parsed().needsCalibration()) {
+            return step.step();
+        }
+        return "memory " + switch (step.parsed()) {
+            case IntWeightScheme i -> i.method().label();
+            case W8A8IntScheme w -> "SmoothQuant";
+            case Scheme other -> other.name();
+        };
     }
 }

@@ -76,4 +76,34 @@ class RowProgressTest {
         assertThat(after.eta()).isEqualTo(Duration.ofSeconds(4));
         assertThat(p.runEta()).isEqualTo(Duration.ofSeconds(4 + 35 + 35));
     }
+
+    @Test
+    void aCalibratedQuantizationIsEstimatedFromItsOwnMethodNotFromRoundToNearest() {
+        List<String> rows = List.of("W4A16-RTN-g128-sym", "W4A16-GPTQ-g128-sym", "W3A16-GPTQ-g128-sym",
+                "W4A16-AWQ-g128-asym", "AQLM-2x8");
+        List<PlannedStep> steps = new java.util.ArrayList<>();
+        for (String row : rows) {
+            org.quantbench.quant.Scheme scheme = org.quantbench.quant.SchemeNames.parse(row);
+            steps.add(new PlannedStep(row, scheme, StepKind.MEMORY, "memory", null));
+            steps.add(new PlannedStep(row, scheme, StepKind.PERPLEXITY, "perplexity", null));
+        }
+        RowProgress p = new RowProgress(new RunPlan(null, null, null, steps), () -> now);
+        double[] took = {1, 10, 80, 10};   // RTN quantizes in 1 s, GPTQ in 80 s; perplexity 10 s each
+        for (int i = 0; i < took.length; i++) {
+            p.stepStarted(steps.get(i), i, steps.size());
+            advance(took[i]);
+            p.stepFinished(steps.get(i), List.of());
+        }
+        // W3 GPTQ: GPTQ's 80 s, not the 40.5 s mean of every memory step; AWQ, not measured yet: the calibrated mean
+        assertThat(p.snapshot().get(2).eta()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(p.snapshot().get(3).eta()).isEqualTo(Duration.ofSeconds(90));
+        p.stepStarted(steps.get(6), 6, steps.size());
+        advance(200);
+        p.stepFinished(steps.get(6), List.of());
+        assertThat(p.snapshot().get(3).eta()).isEqualTo(Duration.ofSeconds(10));
+        // AQLM-2x8: the mean of GPTQ's 80 s and AWQ's 200 s
+        assertThat(p.snapshot().get(4).eta()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(RowProgress.costKey(steps.get(0))).isEqualTo("memory");
+        assertThat(RowProgress.costKey(steps.get(8))).isEqualTo("memory AQLM-2x8");
+    }
 }
