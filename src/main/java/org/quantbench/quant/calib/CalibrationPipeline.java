@@ -14,7 +14,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 
 /**
@@ -432,12 +434,15 @@ public final class CalibrationPipeline {
             ActivationStore.Buffer out = store.create(x.samples(), len, width);
             try {
                 Thread caller = Thread.currentThread();
-                ThreadLocal<Work> works = ThreadLocal.withInitial(() -> new Work(c, stage, len, width));
+                // buffers handed from sample to sample (at most one set per thread), garbage once the stage is done;
+                // a ThreadLocal would leave them reachable from the pool's long-lived threads
+                Queue<Work> idle = new ConcurrentLinkedQueue<>();
                 pool.forEach(x.samples(), Long.MAX_VALUE, s -> {
                     if (caller.isInterrupted()) {
                         throw new CancellationException("calibration cancelled in layer " + layer);
                     }
-                    Work w = works.get();
+                    Work polled = idle.poll();
+                    Work w = polled != null ? polled : new Work(c, stage, len, width);
                     float[] a = w.a;
                     float[] b = w.b;
                     float[] result = w.result;
@@ -464,6 +469,7 @@ public final class CalibrationPipeline {
                     }
                     requireFinite(stage, s, result);
                     out.write(s, result, 0);
+                    idle.add(w);
                 });
                 return out;
             } catch (RuntimeException e) {
