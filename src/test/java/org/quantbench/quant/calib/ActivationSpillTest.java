@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The spill path (activations in memory-mapped temporary files, as for an 8B model's wide FFN activations) gives
- * bit-for-bit the model of the heap path, says that it spilled, and leaves no file behind.
+ * bit-for-bit the model of the heap path, says that it spilled, and leaves no file behind; and the model does not
+ * depend on the thread count (two threads compute a stage's samples side by side, one computes them in turn).
  */
 class ActivationSpillTest {
     @TempDir
@@ -61,6 +62,15 @@ class ActivationSpillTest {
             assertThat(spilled.linears().keySet()).containsExactlyElementsOf(heap.linears().keySet());
             for (String name : heap.linears().keySet()) {
                 assertThat(rows(spilled.linears().get(name))).as(name).isEqualTo(rows(heap.linears().get(name)));
+            }
+            try (ComputePool one = new ComputePool(1)) {
+                CalibrationPipeline.Result serial = CalibrationPipeline.run(ckpt, data, gptq,
+                        new CalibrationPipeline.Options(CalibrationPipeline.InputSource.QUANTIZED, Long.MAX_VALUE, spillDir),
+                        one, (l, n, loss, s) -> { });
+                assertThat(serial.layerLosses()).containsExactly(heap.layerLosses());
+                for (String name : heap.linears().keySet()) {
+                    assertThat(rows(serial.linears().get(name))).as(name).isEqualTo(rows(heap.linears().get(name)));
+                }
             }
         }
         try (Stream<Path> left = Files.list(spillDir)) {
