@@ -232,11 +232,40 @@ public final class Gptq {
         if (VectorSupport.enabled()) {
             int lanes = S.length();
             int bound = S.loopBound(len);
+            int pairBound = len / (2 * lanes) * (2 * lanes);
             for (; rr + 4 <= n; rr += 4) {
                 int w0 = (r0 + rr) * cols + b1;
                 int w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
                 int e0 = rr * blockSize, e1 = e0 + blockSize, e2 = e1 + blockSize, e3 = e2 + blockSize;
-                for (int j = 0; j < bound; j += lanes) {
+                int j = 0;
+                // two vectors of columns per pass: each err broadcast feeds two FMAs (same order per element)
+                for (; j < pairBound; j += 2 * lanes) {
+                    FloatVector a0 = FloatVector.fromArray(S, wp, w0 + j), a1 = FloatVector.fromArray(S, wp, w1 + j);
+                    FloatVector a2 = FloatVector.fromArray(S, wp, w2 + j), a3 = FloatVector.fromArray(S, wp, w3 + j);
+                    FloatVector c0 = FloatVector.fromArray(S, wp, w0 + j + lanes), c1 = FloatVector.fromArray(S, wp, w1 + j + lanes);
+                    FloatVector c2 = FloatVector.fromArray(S, wp, w2 + j + lanes), c3 = FloatVector.fromArray(S, wp, w3 + j + lanes);
+                    for (int k = 0; k < bw; k++) {
+                        int ub = (b0 + k) * cols + b1 + j;
+                        FloatVector uv = FloatVector.fromArray(S, u, ub);
+                        FloatVector uw = FloatVector.fromArray(S, u, ub + lanes);
+                        FloatVector e = FloatVector.broadcast(S, -err[e0 + k]);
+                        a0 = uv.fma(e, a0);
+                        c0 = uw.fma(e, c0);
+                        e = FloatVector.broadcast(S, -err[e1 + k]);
+                        a1 = uv.fma(e, a1);
+                        c1 = uw.fma(e, c1);
+                        e = FloatVector.broadcast(S, -err[e2 + k]);
+                        a2 = uv.fma(e, a2);
+                        c2 = uw.fma(e, c2);
+                        e = FloatVector.broadcast(S, -err[e3 + k]);
+                        a3 = uv.fma(e, a3);
+                        c3 = uw.fma(e, c3);
+                    }
+                    a0.intoArray(wp, w0 + j); a1.intoArray(wp, w1 + j); a2.intoArray(wp, w2 + j); a3.intoArray(wp, w3 + j);
+                    c0.intoArray(wp, w0 + j + lanes); c1.intoArray(wp, w1 + j + lanes);
+                    c2.intoArray(wp, w2 + j + lanes); c3.intoArray(wp, w3 + j + lanes);
+                }
+                for (; j < bound; j += lanes) {
                     FloatVector a0 = FloatVector.fromArray(S, wp, w0 + j), a1 = FloatVector.fromArray(S, wp, w1 + j);
                     FloatVector a2 = FloatVector.fromArray(S, wp, w2 + j), a3 = FloatVector.fromArray(S, wp, w3 + j);
                     for (int k = 0; k < bw; k++) {
