@@ -9,7 +9,7 @@ import org.quantbench.tensor.VectorSupport;
  * The input Hessian of a linear over calibration activations, {@code H = (2/n) sum_t x_t x_t^T} (n rows), as GPTQ
  * and AQLM use it. Rows are added in blocks; each block is one symmetric rank-k update {@code H += X^T X} computed as
  * a blocked Vector API GEMM: the columns are padded to a multiple of the tile width, each task owns a few strips of
- * {@link #TILE_COLS} columns of the upper triangle, and its register tile of 4 rows x {@link #TILE_COLS} columns
+ * {@link #TILE_COLS} columns of the upper triangle, and its register tile of 8 rows x {@link #TILE_COLS} columns
  * accumulates over {@link #TOKEN_BLOCK} tokens at a time (a broadcast of {@code x[t,i]}, one load of
  * {@code x[t, j..]} per vector, FMA) so the panel it reads stays in L1. Only the upper triangle is computed; it is
  * mirrored at the end.
@@ -19,7 +19,7 @@ public final class HessianAccumulator {
     private static final int LANES = S.length();
     /** Columns of a tile: three vectors (48 at 512 bits, 24 at 256). */
     static final int TILE_COLS = 3 * LANES;
-    private static final int TILE_ROWS = 4;
+    private static final int TILE_ROWS = 8;
     private static final int TOKEN_BLOCK = 64;
     /** Column strips one task sweeps together (fewer on narrow layers, so two threads still get balanced work). */
     private static final int GROUP_STRIPS = 8;
@@ -101,8 +101,12 @@ public final class HessianAccumulator {
             for (int t0 = 0; t0 < n; t0 += TOKEN_BLOCK) {
                 int t1 = Math.min(n, t0 + TOKEN_BLOCK);
                 for (int sj = Math.max(s0, si); sj < s1; sj++) {
-                    for (int i = i0; i < i0 + TILE_COLS; i += TILE_ROWS) {
-                        tile(x, n, t0, t1, i, sj * TILE_COLS);
+                    int i = i0;
+                    for (; i + TILE_ROWS <= i0 + TILE_COLS; i += TILE_ROWS) {
+                        tile8(x, n, t0, t1, i, sj * TILE_COLS);
+                    }
+                    for (; i < i0 + TILE_COLS; i += 4) {
+                        tile4(x, n, t0, t1, i, sj * TILE_COLS);
                     }
                 }
             }
@@ -127,8 +131,53 @@ public final class HessianAccumulator {
         return (col / TILE_COLS * n + t) * TILE_COLS + col % TILE_COLS;
     }
 
-    /** Rows i..i+3 of the strip starting at j0; i is a multiple of 4, so the four lie in one strip of the copy. */
-    private void tile(float[] x, int n, int t0, int t1, int i, int j0) {
+    /** Rows i..i+7 of the strip starting at j0, all eight in one strip of the copy. */
+    private void tile8(float[] x, int n, int t0, int t1, int i, int j0) {
+        int p = padded;
+        int h0 = i * p + j0;
+        FloatVector a00 = FloatVector.fromArray(S, h, h0 + 0 * p + 0 * LANES), a01 = FloatVector.fromArray(S, h, h0 + 0 * p + 1 * LANES), a02 = FloatVector.fromArray(S, h, h0 + 0 * p + 2 * LANES);
+        FloatVector a10 = FloatVector.fromArray(S, h, h0 + 1 * p + 0 * LANES), a11 = FloatVector.fromArray(S, h, h0 + 1 * p + 1 * LANES), a12 = FloatVector.fromArray(S, h, h0 + 1 * p + 2 * LANES);
+        FloatVector a20 = FloatVector.fromArray(S, h, h0 + 2 * p + 0 * LANES), a21 = FloatVector.fromArray(S, h, h0 + 2 * p + 1 * LANES), a22 = FloatVector.fromArray(S, h, h0 + 2 * p + 2 * LANES);
+        FloatVector a30 = FloatVector.fromArray(S, h, h0 + 3 * p + 0 * LANES), a31 = FloatVector.fromArray(S, h, h0 + 3 * p + 1 * LANES), a32 = FloatVector.fromArray(S, h, h0 + 3 * p + 2 * LANES);
+        FloatVector a40 = FloatVector.fromArray(S, h, h0 + 4 * p + 0 * LANES), a41 = FloatVector.fromArray(S, h, h0 + 4 * p + 1 * LANES), a42 = FloatVector.fromArray(S, h, h0 + 4 * p + 2 * LANES);
+        FloatVector a50 = FloatVector.fromArray(S, h, h0 + 5 * p + 0 * LANES), a51 = FloatVector.fromArray(S, h, h0 + 5 * p + 1 * LANES), a52 = FloatVector.fromArray(S, h, h0 + 5 * p + 2 * LANES);
+        FloatVector a60 = FloatVector.fromArray(S, h, h0 + 6 * p + 0 * LANES), a61 = FloatVector.fromArray(S, h, h0 + 6 * p + 1 * LANES), a62 = FloatVector.fromArray(S, h, h0 + 6 * p + 2 * LANES);
+        FloatVector a70 = FloatVector.fromArray(S, h, h0 + 7 * p + 0 * LANES), a71 = FloatVector.fromArray(S, h, h0 + 7 * p + 1 * LANES), a72 = FloatVector.fromArray(S, h, h0 + 7 * p + 2 * LANES);
+        int jRow = at(n, t0, j0);
+        int iRow = at(n, t0, i);
+        for (int t = t0; t < t1; t++, jRow += TILE_COLS, iRow += TILE_COLS) {
+            FloatVector x0 = FloatVector.fromArray(S, x, jRow + 0 * LANES);
+            FloatVector x1 = FloatVector.fromArray(S, x, jRow + 1 * LANES);
+            FloatVector x2 = FloatVector.fromArray(S, x, jRow + 2 * LANES);
+            FloatVector b0 = FloatVector.broadcast(S, x[iRow + 0]);
+            a00 = x0.fma(b0, a00); a01 = x1.fma(b0, a01); a02 = x2.fma(b0, a02);
+            FloatVector b1 = FloatVector.broadcast(S, x[iRow + 1]);
+            a10 = x0.fma(b1, a10); a11 = x1.fma(b1, a11); a12 = x2.fma(b1, a12);
+            FloatVector b2 = FloatVector.broadcast(S, x[iRow + 2]);
+            a20 = x0.fma(b2, a20); a21 = x1.fma(b2, a21); a22 = x2.fma(b2, a22);
+            FloatVector b3 = FloatVector.broadcast(S, x[iRow + 3]);
+            a30 = x0.fma(b3, a30); a31 = x1.fma(b3, a31); a32 = x2.fma(b3, a32);
+            FloatVector b4 = FloatVector.broadcast(S, x[iRow + 4]);
+            a40 = x0.fma(b4, a40); a41 = x1.fma(b4, a41); a42 = x2.fma(b4, a42);
+            FloatVector b5 = FloatVector.broadcast(S, x[iRow + 5]);
+            a50 = x0.fma(b5, a50); a51 = x1.fma(b5, a51); a52 = x2.fma(b5, a52);
+            FloatVector b6 = FloatVector.broadcast(S, x[iRow + 6]);
+            a60 = x0.fma(b6, a60); a61 = x1.fma(b6, a61); a62 = x2.fma(b6, a62);
+            FloatVector b7 = FloatVector.broadcast(S, x[iRow + 7]);
+            a70 = x0.fma(b7, a70); a71 = x1.fma(b7, a71); a72 = x2.fma(b7, a72);
+        }
+        a00.intoArray(h, h0 + 0 * p + 0 * LANES); a01.intoArray(h, h0 + 0 * p + 1 * LANES); a02.intoArray(h, h0 + 0 * p + 2 * LANES);
+        a10.intoArray(h, h0 + 1 * p + 0 * LANES); a11.intoArray(h, h0 + 1 * p + 1 * LANES); a12.intoArray(h, h0 + 1 * p + 2 * LANES);
+        a20.intoArray(h, h0 + 2 * p + 0 * LANES); a21.intoArray(h, h0 + 2 * p + 1 * LANES); a22.intoArray(h, h0 + 2 * p + 2 * LANES);
+        a30.intoArray(h, h0 + 3 * p + 0 * LANES); a31.intoArray(h, h0 + 3 * p + 1 * LANES); a32.intoArray(h, h0 + 3 * p + 2 * LANES);
+        a40.intoArray(h, h0 + 4 * p + 0 * LANES); a41.intoArray(h, h0 + 4 * p + 1 * LANES); a42.intoArray(h, h0 + 4 * p + 2 * LANES);
+        a50.intoArray(h, h0 + 5 * p + 0 * LANES); a51.intoArray(h, h0 + 5 * p + 1 * LANES); a52.intoArray(h, h0 + 5 * p + 2 * LANES);
+        a60.intoArray(h, h0 + 6 * p + 0 * LANES); a61.intoArray(h, h0 + 6 * p + 1 * LANES); a62.intoArray(h, h0 + 6 * p + 2 * LANES);
+        a70.intoArray(h, h0 + 7 * p + 0 * LANES); a71.intoArray(h, h0 + 7 * p + 1 * LANES); a72.intoArray(h, h0 + 7 * p + 2 * LANES);
+    }
+
+    /** Rows i..i+3, for a strip narrower than a multiple of 8 rows (128-bit vectors: 12 columns). */
+    private void tile4(float[] x, int n, int t0, int t1, int i, int j0) {
         int p = padded;
         int h0 = i * p + j0;
         FloatVector a00 = FloatVector.fromArray(S, h, h0), a01 = FloatVector.fromArray(S, h, h0 + LANES),
