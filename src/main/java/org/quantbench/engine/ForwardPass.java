@@ -134,11 +134,6 @@ final class ForwardPass {
         }
     }
 
-    /** The cache slot of key {@code j}: keys from {@code gapStart} on sit {@code gap} slots further. */
-    private static int slotOf(int j, int gapStart, int gap) {
-        return j < gapStart ? j : j + gap;
-    }
-
     /** Causal GQA attention of each token over its cache; one task per (token, head). */
     private void attention(int layer, int n, KvCache[] caches, int[] positions, int[] slots, int[] gapStarts,
                            boolean tiled) {
@@ -176,16 +171,16 @@ final class ForwardPass {
             int j = 0;
             // four keys per call: independent FMA chains, each key's dot bit for bit the single dot's
             for (; j + 4 <= len; j += 4) {
-                MatmulKernels.dot4(q, qOff, keys, slotOf(j, gapStart, gap) * kvDim + kvOff,
-                        slotOf(j + 1, gapStart, gap) * kvDim + kvOff, slotOf(j + 2, gapStart, gap) * kvDim + kvOff,
-                        slotOf(j + 3, gapStart, gap) * kvDim + kvOff, headDim, s, j);
+                MatmulKernels.dot4(q, qOff, keys, Ops.slot(j, gapStart, gap) * kvDim + kvOff,
+                        Ops.slot(j + 1, gapStart, gap) * kvDim + kvOff, Ops.slot(j + 2, gapStart, gap) * kvDim + kvOff,
+                        Ops.slot(j + 3, gapStart, gap) * kvDim + kvOff, headDim, s, j);
                 for (int r = j; r < j + 4; r++) {
                     s[r] *= scale;
                     max = Math.max(max, s[r]);
                 }
             }
             for (; j < len; j++) {
-                float score = MatmulKernels.dot(q, qOff, keys, slotOf(j, gapStart, gap) * kvDim + kvOff, headDim) * scale;
+                float score = MatmulKernels.dot(q, qOff, keys, Ops.slot(j, gapStart, gap) * kvDim + kvOff, headDim) * scale;
                 s[j] = score;
                 max = Math.max(max, score);
             }

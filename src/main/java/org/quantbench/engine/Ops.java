@@ -72,6 +72,11 @@ final class Ops {
         }
     }
 
+    /** The cache slot of key {@code j}: keys from {@code gapStart} on sit {@code gap} slots further. */
+    static int slot(int j, int gapStart, int gap) {
+        return j < gapStart ? j : j + gap;
+    }
+
     /** {@code y[yOff..+n) += a * x[xOff..+n)}. */
     static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
@@ -96,7 +101,7 @@ final class Ops {
         int lanes = S.length();
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         for (int j = 0; j < len; j++) {
-            int row = (j < gapStart ? j : j + gap) * stride + xOff;
+            int row = slot(j, gapStart, gap) * stride + xOff;
             FloatVector w = FloatVector.broadcast(S, p[pOff + j]);
             a0 = FloatVector.fromArray(S, x, row).fma(w, a0);
             a1 = FloatVector.fromArray(S, x, row + lanes).fma(w, a1);
@@ -126,7 +131,7 @@ final class Ops {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 FloatVector acc = FloatVector.zero(S);
                 for (int j = 0; j < len; j++) {
-                    int row = (j < gapStart ? j : j + gap) * stride + xOff;
+                    int row = slot(j, gapStart, gap) * stride + xOff;
                     acc = FloatVector.fromArray(S, x, row + i).fma(FloatVector.broadcast(S, p[pOff + j]), acc);
                 }
                 acc.intoArray(y, yOff + i);
@@ -135,7 +140,7 @@ final class Ops {
         for (; i < n; i++) {
             float sum = 0f;
             for (int j = 0; j < len; j++) {
-                sum += p[pOff + j] * x[(j < gapStart ? j : j + gap) * stride + xOff + i];
+                sum += p[pOff + j] * x[slot(j, gapStart, gap) * stride + xOff + i];
             }
             y[yOff + i] = sum;
         }
