@@ -14,7 +14,9 @@ import org.quantbench.tensor.VectorSupport;
  * turn every hypothesis tries all 2^B codes for that codebook, and the {@code beam} best distinct tuples go on; the
  * current tuple competes, so no group gets worse. Changing the codewords with the others fixed costs
  * {@code s^2 c^T H_gg c + 2 s c . v} plus a constant, vectorized over codewords. After a group changes by
- * {@code delta}, {@code EH_r += delta H[g rows]}.
+ * {@code delta}, {@code EH_r += delta H[g rows]}. With beam 1 (1x16's default) a task's rows are scored together, block
+ * by block of the codebook ({@link CodewordScores#argmin}), so a 2 MB codebook is read from memory once per task and
+ * group instead of once per row.
  * <p>
  * Rows are independent: tasks take fixed blocks of rows, so the result does not depend on the thread count.
  */
@@ -55,12 +57,17 @@ final class CodeSearch {
         final float[] hgg = new float[G * G];
         final float[] q = new float[books * k];
         final float[] scores = new float[k];
-        final float[] wg = new float[G];
-        final float[] old = new float[G];
+        // Per row of the task (the beam search uses slot 0): target, reconstruction, pull of the others, tuple.
+        final float[][] wg = new float[ROW_BLOCK][G];
+        final float[][] old = new float[ROW_BLOCK][G];
+        final float[][] rg = new float[ROW_BLOCK][G];
+        final int[][] tuple = new int[ROW_BLOCK][books];
         final float[] e = new float[G];
-        final float[] rg = new float[G];
         final float[] d = new float[G];
-        final float[] coef = new float[G];
+        final float[] coef = new float[ROW_BLOCK * G];
+        final float[] squares = new float[ROW_BLOCK];
+        final int[] best = new int[ROW_BLOCK];
+        final float[] argminState = beam == 1 ? new float[CodewordScores.argminState(ROW_BLOCK)] : null;
         final float[] delta = new float[G];
         final int[][] hyps = new int[beam][books];
         final int[][] next = new int[beam][books];
@@ -78,10 +85,110 @@ final class CodeSearch {
                 for (int m = 0; m < books; m++) {
                     CodewordScores.quadratic(ct, m * G * k, k, hgg, q, m * k);
                 }
-                for (int r = r0; r < r1; r++) {
-                    group(r, g);
+                if (beam == 1) {
+                    greedy(r0, r1, g);
+                } else {
+                    for (int r = r0; r < r1; r++) {
+                        group(r, g);
+                    }
                 }
             }
+        }
+
+        /**
+         * Beam 1 for the task's rows at once: each codebook in turn takes its best code with the others fixed. The
+         * current code is among those scored, so no group gets worse.
+         */
+        private void greedy(int r0, int r1, int g) {
+            int n = r1 - r0;
+            for (int i = 0; i < n; i++) {
+                prepare(r0 + i, g, i);
+            }
+            for (int m = 0; m < books; m++) {
+                for (int i = 0; i < n; i++) {
+                    float s = st.scales[r0 + i];
+                    coefficients(s, tuple[i], m, i, i);
+                    squares[i] = s * s;
+                }
+                CodewordScores.argmin(ct, m * G * k, k, q, m * k, n, squares, coef, argminState, best);
+                for (int i = 0; i < n; i++) {
+                    if (best[i] >= 0) {
+                        tuple[i][m] = best[i];
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (st.scales[r0 + i] != 0f) {
+                    commit(r0 + i, g, tuple[i], i);
+                }
+            }
+        }
+
+        /**
+         * Slot i gets row r's group g: its target, current reconstruction and codes, and the pull of the other
+         * groups {@code r_g = (EH)_g - H_gg e_g}.
+         */
+        private void prepare(int r, int g, int i) {
+            float s = st.scales[r];
+            int at = r * st.cols + g * G;
+            int codeAt = (r * st.groups + g) * books;
+            for (int j = 0; j < G; j++) {
+                wg[i][j] = w[at + j];
+                old[i][j] = s * codewordSum(codeAt, j);
+                e[j] = old[i][j] - wg[i][j];
+            }
+            for (int j = 0; j < G; j++) {
+                float t = eh[at + j];
+                for (int c = 0; c < G; c++) {
+                    t -= hgg[j * G + c] * e[c];
+                }
+                rg[i][j] = t;
+            }
+            System.arraycopy(st.codes, codeAt, tuple[i], 0, books);
+        }
+
+        /**
+         * The score of codebook m's codewords for slot i's tuple with that codebook left out: {@code coef} (at
+         * {@code coef[8 * out..]}) such that the objective is {@code constant + s^2 q[c] + coef . c}; returns the
+         * constant.
+         */
+        private float coefficients(float s, int[] codes, int m, int i, int out) {
+            for (int j = 0; j < G; j++) {
+                float u = 0f;
+                for (int o = 0; o < books; o++) {
+                    if (o != m) {
+                        u += st.codebook[(o * k + codes[o]) * G + j];
+                    }
+                }
+                d[j] = s * u - wg[i][j];
+            }
+            float constant = 0f;
+            for (int j = 0; j < G; j++) {
+                float hd = 0f;
+                for (int c = 0; c < G; c++) {
+                    hd += hgg[j * G + c] * d[c];
+                }
+                constant += d[j] * (2f * rg[i][j] + hd);
+                coef[out * G + j] = 2f * s * (rg[i][j] + hd);
+            }
+            return constant;
+        }
+
+        /** Stores slot i's codes for row r's group g if they changed, and brings {@code EH} up to date. */
+        private void commit(int r, int g, int[] codes, int i) {
+            int codeAt = (r * st.groups + g) * books;
+            boolean changed = false;
+            for (int m = 0; m < books; m++) {
+                changed |= codes[m] != st.codes[codeAt + m];
+            }
+            if (!changed) {
+                return;
+            }
+            System.arraycopy(codes, 0, st.codes, codeAt, books);
+            for (int j = 0; j < G; j++) {
+                delta[j] = st.scales[r] * codewordSum(codeAt, j) - old[i][j];
+            }
+            addRows(delta, g, r);
         }
 
         private void group(int r, int g) {
@@ -89,23 +196,8 @@ final class CodeSearch {
             if (s == 0f) {
                 return;
             }
-            int at = r * st.cols + g * G;
-            int codeAt = (r * st.groups + g) * books;
-            for (int j = 0; j < G; j++) {
-                wg[j] = w[at + j];
-                old[j] = s * codewordSum(codeAt, j);
-                e[j] = old[j] - wg[j];
-            }
-            for (int j = 0; j < G; j++) {
-                float t = eh[at + j];
-                for (int i = 0; i < G; i++) {
-                    t -= hgg[j * G + i] * e[i];
-                }
-                rg[j] = t;
-            }
-            for (int m = 0; m < books; m++) {
-                hyps[0][m] = st.codes[codeAt + m];
-            }
+            prepare(r, g, 0);
+            System.arraycopy(tuple[0], 0, hyps[0], 0, books);
             int size = 1;
             for (int m = 0; m < books; m++) {
                 selCount = 0;
@@ -121,18 +213,7 @@ final class CodeSearch {
                 }
                 size = selCount;
             }
-            boolean changed = false;
-            for (int m = 0; m < books; m++) {
-                changed |= hyps[0][m] != st.codes[codeAt + m];
-            }
-            if (!changed) {
-                return;
-            }
-            System.arraycopy(hyps[0], 0, st.codes, codeAt, books);
-            for (int j = 0; j < G; j++) {
-                delta[j] = s * codewordSum(codeAt, j) - old[j];
-            }
-            addRows(delta, g, r);
+            commit(r, g, hyps[0], 0);
         }
 
         /** The unscaled reconstruction of column j of the group at {@code codeAt}, in the format's order. */
@@ -146,25 +227,7 @@ final class CodeSearch {
 
         /** Every code of codebook m on hypothesis hy, offered to the selection. */
         private void offerCodebook(float s, int hy, int m) {
-            int[] tuple = hyps[hy];
-            for (int j = 0; j < G; j++) {
-                float u = 0f;
-                for (int o = 0; o < books; o++) {
-                    if (o != m) {
-                        u += st.codebook[(o * k + tuple[o]) * G + j];
-                    }
-                }
-                d[j] = s * u - wg[j];
-            }
-            float constant = 0f;
-            for (int j = 0; j < G; j++) {
-                float hd = 0f;
-                for (int i = 0; i < G; i++) {
-                    hd += hgg[j * G + i] * d[i];
-                }
-                constant += d[j] * (2f * rg[j] + hd);
-                coef[j] = 2f * s * (rg[j] + hd);
-            }
+            float constant = coefficients(s, hyps[hy], m, 0, 0);
             CodewordScores.linear(ct, m * G * k, k, q, m * k, s * s, coef, scores);
             float limit = threshold() - constant;
             for (int c = 0; c < k; c++) {

@@ -78,21 +78,19 @@ final class ResidualKMeans {
             }
             float[] norms = new float[k];
             CodewordScores.quadratic(ct, 0, k, weights, norms, 0);
-            float[] coef = new float[G];
-            float[] scores = new float[k];
+            float[] coef = new float[st.rows * G];
+            float[] ones = new float[st.rows];
+            java.util.Arrays.fill(ones, 1f);
             for (int r = 0; r < st.rows; r++) {
                 int v = (r * st.groups + g) * G;
                 for (int j = 0; j < G; j++) {
-                    coef[j] = -2f * diag[g * G + j] * residual[v + j];
+                    coef[r * G + j] = -2f * diag[g * G + j] * residual[v + j];
                 }
-                CodewordScores.linear(ct, 0, k, norms, 0, 1f, coef, scores);
-                int best = 0;
-                for (int e = 1; e < k; e++) {
-                    if (scores[e] < scores[best]) {
-                        best = e;
-                    }
-                }
-                st.codes[(r * st.groups + g) * st.books + m] = best;
+            }
+            int[] best = new int[st.rows];
+            CodewordScores.argmin(ct, 0, k, norms, 0, st.rows, ones, coef, new float[CodewordScores.argminState(st.rows)], best);
+            for (int r = 0; r < st.rows; r++) {
+                st.codes[(r * st.groups + g) * st.books + m] = Math.max(best[r], 0);
             }
         });
     }

@@ -135,6 +135,28 @@ class AqlmQuantizerTest {
         assertThat(losses.getLast()).isLessThan(losses.getFirst());
     }
 
+    /** Beam 1 (1x16's default) scores a task's rows together; greedy 2x8 walks the codebooks in turn. */
+    @Test
+    void greedySearchLowersTheLossForBothLayouts() {
+        int rows = 37, cols = 64;  // 37: a task of 32 rows and a ragged one of 5
+        float[] w = weights(rows, cols, 13);
+        float[] h = hessian(cols, 200, 14);
+        for (AqlmScheme scheme : List.of(new AqlmScheme(1, 16), X2X8)) {
+            List<Double> losses = new ArrayList<>();
+            try (ComputePool pool = new ComputePool(2)) {
+                AqlmLinear q = AqlmQuantizer.quantize(w, rows, cols, h, scheme, 5,
+                        new AqlmQuantizer.Options(3, 1, 2, 4, 0), pool, (round, rounds, l, rel) -> losses.add(l));
+                assertThat(loss(q, w, h)).as(scheme.name())
+                        .isCloseTo(losses.getLast(), org.assertj.core.data.Percentage.withPercentage(1));
+            }
+            assertThat(losses.getLast()).as(scheme.name()).isLessThan(losses.getFirst());
+            for (int i = 1; i < losses.size(); i++) {
+                // each round can only rise by the float16 rounding of codebooks and scales
+                assertThat(losses.get(i)).as(scheme.name() + " round " + i).isLessThan(losses.get(i - 1) * 1.01);
+            }
+        }
+    }
+
     @Test
     void sameResultOnOneAndTwoThreads() {
         int rows = 40, cols = 72;
