@@ -14,8 +14,9 @@ import org.quantbench.tensor.VectorSupport;
  * turn every hypothesis tries all 2^B codes for that codebook, and the {@code beam} best distinct tuples go on; the
  * current tuple competes, so no group gets worse. Changing the codewords with the others fixed costs
  * {@code s^2 c^T H_gg c + 2 s c . v} plus a constant, vectorized over codewords. After a group changes by
- * {@code delta}, {@code EH_r += delta H[g rows]}. With beam 1 (1x16's default) a task's rows are scored together, block
- * by block of the codebook ({@link CodewordScores#argmin}), so a 2 MB codebook is read from memory once per task and
+ * {@code delta}, {@code EH_r += delta H[g rows]}. With beam 1 (1x16's default) the groups are the outer loop: a
+ * group's codeword quadratic terms are computed once for all rows, and a task's rows are scored together, block by
+ * block of the codebook ({@link CodewordScores#argmin}), so a 2 MB codebook is read from memory once per task and
  * group instead of once per row.
  * <p>
  * Rows are independent: tasks take fixed blocks of rows, so the result does not depend on the thread count.
@@ -23,6 +24,8 @@ import org.quantbench.tensor.VectorSupport;
 final class CodeSearch {
     private static final int G = AqlmLinear.GROUP;
     private static final int ROW_BLOCK = 32;
+    /** Codewords per task of a group's quadratic terms (codebooks have at least 256 entries). */
+    private static final int QUADRATIC_SLICE = 256;
     private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
     private static final int L = S.length();
 
@@ -46,17 +49,58 @@ final class CodeSearch {
     static void run(AqlmState st, float[] w, float[] h, float[] eh, int beam, ComputePool pool) {
         CodeSearch search = new CodeSearch(st, w, h, eh, beam);
         int chunks = (st.rows + ROW_BLOCK - 1) / ROW_BLOCK;
+        if (beam == 1) {
+            search.greedyPass(chunks, pool);
+            return;
+        }
         long work = (long) ROW_BLOCK * st.groups * ((long) beam * st.books * st.entries * 9 + 8L * st.cols);
-        pool.forEach(chunks, work, c -> search.new Worker().rows(c * ROW_BLOCK, Math.min(st.rows, (c + 1) * ROW_BLOCK)));
+        pool.forEach(chunks, work, c -> {
+            Worker worker = search.new Worker(new float[G * G], new float[st.books * st.entries]);
+            worker.rows(c * ROW_BLOCK, Math.min(st.rows, (c + 1) * ROW_BLOCK));
+        });
+    }
+
+    /**
+     * Beam 1 group by group: the quadratic terms of group g's codewords are computed once (split over the pool by
+     * codeword blocks), then the row blocks run in parallel. Per row the groups are still visited in column order.
+     */
+    private void greedyPass(int chunks, ComputePool pool) {
+        int k = st.entries;
+        float[] hgg = new float[G * G];
+        float[] q = new float[st.books * k];
+        Worker[] workers = new Worker[chunks];
+        for (int c = 0; c < chunks; c++) {
+            workers[c] = new Worker(hgg, q);
+        }
+        int slices = st.books * (k / QUADRATIC_SLICE);
+        long work = (long) ROW_BLOCK * st.books * k * 9;
+        for (int g = 0; g < st.groups; g++) {
+            copyDiagonalBlock(g, hgg);
+            pool.forEach(slices, QUADRATIC_SLICE * 72L, i -> {
+                int m = i / (k / QUADRATIC_SLICE);
+                int k0 = i % (k / QUADRATIC_SLICE) * QUADRATIC_SLICE;
+                CodewordScores.quadratic(ct, m * G * k, k, k0, k0 + QUADRATIC_SLICE, hgg, q, m * k);
+            });
+            int group = g;
+            pool.forEach(chunks, work, c -> workers[c].greedy(c * ROW_BLOCK, Math.min(st.rows, (c + 1) * ROW_BLOCK), group));
+        }
+    }
+
+    /** {@code H_gg}, the 8x8 block of H on group g's columns. */
+    private void copyDiagonalBlock(int g, float[] hgg) {
+        int c0 = g * G;
+        for (int j = 0; j < G; j++) {
+            System.arraycopy(h, (c0 + j) * st.cols + c0, hgg, j * G, G);
+        }
     }
 
     /** One task's scratch. */
     private final class Worker {
         final int books = st.books;
         final int k = st.entries;
-        final float[] hgg = new float[G * G];
-        final float[] q = new float[books * k];
-        final float[] scores = new float[k];
+        final float[] hgg;
+        final float[] q;
+        final float[] scores = beam > 1 ? new float[k] : null;
         // Per row of the task (the beam search uses slot 0): target, reconstruction, pull of the others, tuple.
         final float[][] wg = new float[ROW_BLOCK][G];
         final float[][] old = new float[ROW_BLOCK][G];
@@ -76,28 +120,28 @@ final class CodeSearch {
         final int[] selCode = new int[beam];
         int selCount;
 
+        /** @param hgg group g's block of H and {@code q} its codewords' quadratic terms: own or shared */
+        Worker(float[] hgg, float[] q) {
+            this.hgg = hgg;
+            this.q = q;
+        }
+
+        /** The beam search over every group of rows [r0, r1), filling its own {@code hgg} and {@code q}. */
         void rows(int r0, int r1) {
             for (int g = 0; g < st.groups; g++) {
-                int c0 = g * G;
-                for (int j = 0; j < G; j++) {
-                    System.arraycopy(h, (c0 + j) * st.cols + c0, hgg, j * G, G);
-                }
+                copyDiagonalBlock(g, hgg);
                 for (int m = 0; m < books; m++) {
-                    CodewordScores.quadratic(ct, m * G * k, k, hgg, q, m * k);
+                    CodewordScores.quadratic(ct, m * G * k, k, 0, k, hgg, q, m * k);
                 }
-                if (beam == 1) {
-                    greedy(r0, r1, g);
-                } else {
-                    for (int r = r0; r < r1; r++) {
-                        group(r, g);
-                    }
+                for (int r = r0; r < r1; r++) {
+                    group(r, g);
                 }
             }
         }
 
         /**
-         * Beam 1 for the task's rows at once: each codebook in turn takes its best code with the others fixed. The
-         * current code is among those scored, so no group gets worse.
+         * Beam 1 for group g of rows [r0, r1) at once: each codebook in turn takes its best code with the others
+         * fixed. The current code is among those scored, so no group gets worse.
          */
         private void greedy(int r0, int r1, int g) {
             int n = r1 - r0;

@@ -224,10 +224,13 @@ final class CodewordScores {
         return best;
     }
 
-    /** {@code out[outOff + k] = c_k^T M c_k} for the symmetric 8x8 {@code m} (row-major), k < K. */
-    static void quadratic(float[] ct, int ctOff, int entries, float[] m, float[] out, int outOff) {
+    /**
+     * {@code out[outOff + k] = c_k^T M c_k} for the symmetric 8x8 {@code m} (row-major), {@code from <= k < to}
+     * (multiples of 256, so of every vector length).
+     */
+    static void quadratic(float[] ct, int ctOff, int entries, int from, int to, float[] m, float[] out, int outOff) {
         if (!VectorSupport.enabled()) {
-            for (int k = 0; k < entries; k++) {
+            for (int k = from; k < to; k++) {
                 float q = 0f;
                 for (int j = 0; j < G; j++) {
                     float t = 0f;
@@ -240,7 +243,7 @@ final class CodewordScores {
             }
             return;
         }
-        for (int k = 0; k < entries; k += L) {
+        for (int k = from; k < to; k += L) {
             int p = ctOff + k;
             FloatVector c0 = FloatVector.fromArray(S, ct, p), c1 = FloatVector.fromArray(S, ct, p + entries);
             FloatVector c2 = FloatVector.fromArray(S, ct, p + 2 * entries), c3 = FloatVector.fromArray(S, ct, p + 3 * entries);

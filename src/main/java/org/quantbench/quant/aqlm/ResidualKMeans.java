@@ -77,7 +77,7 @@ final class ResidualKMeans {
                 weights[j * G + j] = diag[g * G + j];
             }
             float[] norms = new float[k];
-            CodewordScores.quadratic(ct, 0, k, weights, norms, 0);
+            CodewordScores.quadratic(ct, 0, k, 0, k, weights, norms, 0);
             float[] coef = new float[st.rows * G];
             float[] ones = new float[st.rows];
             java.util.Arrays.fill(ones, 1f);

@@ -162,14 +162,18 @@ class AqlmQuantizerTest {
         int rows = 40, cols = 72;
         float[] w = weights(rows, cols, 7);
         float[] h = hessian(cols, 100, 8);
-        AqlmLinear a;
-        AqlmLinear b;
-        try (ComputePool one = new ComputePool(1); ComputePool two = new ComputePool(2)) {
-            a = AqlmQuantizer.quantize(w, rows, cols, h, X2X8, 9, FAST, one, (r, n, l, rel) -> { });
-            b = AqlmQuantizer.quantize(w, rows, cols, h, X2X8, 9, FAST, two, (r, n, l, rel) -> { });
-        }
-        for (String name : List.of(AqlmLinear.CODES, AqlmLinear.CODEBOOKS, AqlmLinear.SCALES)) {
-            assertThat(a.buffers().get(name).mismatch(b.buffers().get(name))).as(name).isEqualTo(-1L);
+        AqlmQuantizer.Options greedy = new AqlmQuantizer.Options(2, 1, 2, 4, 0);
+        for (var run : List.of(java.util.Map.entry(X2X8, FAST), java.util.Map.entry(new AqlmScheme(1, 16), greedy))) {
+            AqlmLinear a;
+            AqlmLinear b;
+            try (ComputePool one = new ComputePool(1); ComputePool two = new ComputePool(2)) {
+                a = AqlmQuantizer.quantize(w, rows, cols, h, run.getKey(), 9, run.getValue(), one, (r, n, l, rel) -> { });
+                b = AqlmQuantizer.quantize(w, rows, cols, h, run.getKey(), 9, run.getValue(), two, (r, n, l, rel) -> { });
+            }
+            for (String name : List.of(AqlmLinear.CODES, AqlmLinear.CODEBOOKS, AqlmLinear.SCALES)) {
+                assertThat(a.buffers().get(name).mismatch(b.buffers().get(name))).as(run.getKey().name() + " " + name)
+                        .isEqualTo(-1L);
+            }
         }
     }
 
