@@ -87,12 +87,9 @@ final class CodewordScores {
         }
         for (int k0 = 0; k0 < entries; k0 += BLOCK) {
             int k1 = Math.min(entries, k0 + BLOCK);
-            int i = 0;
-            for (; i + 2 <= rows; i += 2) {
-                argminBlock2(ct, ctOff, entries, base, baseOff, a, coef, i, k0, k1, state);
-            }
-            for (; i < rows; i++) {
-                argminBlock(ct, ctOff, entries, base, baseOff, a[i], coef, i * G, k0, k1, state, 2 * i * L);
+            for (int i = 0; i < rows; i += 2) {
+                // an odd last row is paired with itself: scoring a row twice leaves its strict minimum as it is
+                argminPair(ct, ctOff, entries, base, baseOff, a, coef, i, Math.min(i + 1, rows - 1), k0, k1, state);
             }
         }
         for (int i = 0; i < rows; i++) {
@@ -106,25 +103,28 @@ final class CodewordScores {
     }
 
     /**
-     * Rows i0 and i0+1 over codewords [k0, k1), as {@link #argminBlock} twice: one row's score is a chain of nine
-     * dependent FMAs, so two independent chains per step keep the FMA units busier; the sixteen coefficients stay in
-     * registers (four rows would spill them or broadcast them every step).
+     * Rows i and j over codewords [k0, k1): per lane the running minimum and its first index, kept in {@code state}.
+     * One row's score is a chain of nine dependent FMAs, so two independent chains per step keep the FMA units busier;
+     * the sixteen coefficients stay in registers (four rows would spill them or broadcast them every step).
      */
-    private static void argminBlock2(float[] ct, int ctOff, int entries, float[] base, int baseOff, float[] a,
-                                     float[] coef, int i0, int k0, int k1, float[] state) {
-        int c = i0 * G;
-        int at = 2 * i0 * L;
-        float a0 = a[i0], a1 = a[i0 + 1];
+    private static void argminPair(float[] ct, int ctOff, int entries, float[] base, int baseOff, float[] a,
+                                   float[] coef, int i, int j, int k0, int k1, float[] state) {
+        int c = i * G;
+        int d = j * G;
+        int at = 2 * i * L;
+        int bt = 2 * j * L;
+        float a0 = a[i], a1 = a[j];
         FloatVector p0 = FloatVector.broadcast(S, coef[c]), p1 = FloatVector.broadcast(S, coef[c + 1]);
         FloatVector p2 = FloatVector.broadcast(S, coef[c + 2]), p3 = FloatVector.broadcast(S, coef[c + 3]);
         FloatVector p4 = FloatVector.broadcast(S, coef[c + 4]), p5 = FloatVector.broadcast(S, coef[c + 5]);
         FloatVector p6 = FloatVector.broadcast(S, coef[c + 6]), p7 = FloatVector.broadcast(S, coef[c + 7]);
-        FloatVector q0 = FloatVector.broadcast(S, coef[c + 8]), q1 = FloatVector.broadcast(S, coef[c + 9]);
-        FloatVector q2 = FloatVector.broadcast(S, coef[c + 10]), q3 = FloatVector.broadcast(S, coef[c + 11]);
-        FloatVector q4 = FloatVector.broadcast(S, coef[c + 12]), q5 = FloatVector.broadcast(S, coef[c + 13]);
-        FloatVector q6 = FloatVector.broadcast(S, coef[c + 14]), q7 = FloatVector.broadcast(S, coef[c + 15]);
+        FloatVector q0 = FloatVector.broadcast(S, coef[d]), q1 = FloatVector.broadcast(S, coef[d + 1]);
+        FloatVector q2 = FloatVector.broadcast(S, coef[d + 2]), q3 = FloatVector.broadcast(S, coef[d + 3]);
+        FloatVector q4 = FloatVector.broadcast(S, coef[d + 4]), q5 = FloatVector.broadcast(S, coef[d + 5]);
+        FloatVector q6 = FloatVector.broadcast(S, coef[d + 6]), q7 = FloatVector.broadcast(S, coef[d + 7]);
         FloatVector min0 = FloatVector.fromArray(S, state, at), ix0 = FloatVector.fromArray(S, state, at + L);
-        FloatVector min1 = FloatVector.fromArray(S, state, at + 2 * L), ix1 = FloatVector.fromArray(S, state, at + 3 * L);
+        FloatVector min1 = FloatVector.fromArray(S, state, bt), ix1 = FloatVector.fromArray(S, state, bt + L);
+        // Codeword indices as floats: exact below 2^24, and no mask conversion between float and int species.
         FloatVector index = FloatVector.fromArray(S, IOTA, 0).add((float) k0);
         FloatVector step = FloatVector.broadcast(S, (float) L);
         for (int k = k0; k < k1; k += L) {
@@ -165,40 +165,8 @@ final class CodewordScores {
         }
         min0.intoArray(state, at);
         ix0.intoArray(state, at + L);
-        min1.intoArray(state, at + 2 * L);
-        ix1.intoArray(state, at + 3 * L);
-    }
-
-    /** One row over codewords [k0, k1): per lane the running minimum and its first index, kept in {@code state}. */
-    private static void argminBlock(float[] ct, int ctOff, int entries, float[] base, int baseOff, float a, float[] coef,
-                                    int c, int k0, int k1, float[] state, int at) {
-        FloatVector c0 = FloatVector.broadcast(S, coef[c]), c1 = FloatVector.broadcast(S, coef[c + 1]);
-        FloatVector c2 = FloatVector.broadcast(S, coef[c + 2]), c3 = FloatVector.broadcast(S, coef[c + 3]);
-        FloatVector c4 = FloatVector.broadcast(S, coef[c + 4]), c5 = FloatVector.broadcast(S, coef[c + 5]);
-        FloatVector c6 = FloatVector.broadcast(S, coef[c + 6]), c7 = FloatVector.broadcast(S, coef[c + 7]);
-        FloatVector min = FloatVector.fromArray(S, state, at);
-        FloatVector minIndex = FloatVector.fromArray(S, state, at + L);
-        // Codeword indices as floats: exact below 2^24, and no mask conversion between float and int species.
-        FloatVector index = FloatVector.fromArray(S, IOTA, 0).add((float) k0);
-        FloatVector step = FloatVector.broadcast(S, (float) L);
-        for (int k = k0; k < k1; k += L) {
-            int p = ctOff + k;
-            FloatVector s = FloatVector.fromArray(S, base, baseOff + k).mul(a);
-            s = FloatVector.fromArray(S, ct, p).fma(c0, s);
-            s = FloatVector.fromArray(S, ct, p + entries).fma(c1, s);
-            s = FloatVector.fromArray(S, ct, p + 2 * entries).fma(c2, s);
-            s = FloatVector.fromArray(S, ct, p + 3 * entries).fma(c3, s);
-            s = FloatVector.fromArray(S, ct, p + 4 * entries).fma(c4, s);
-            s = FloatVector.fromArray(S, ct, p + 5 * entries).fma(c5, s);
-            s = FloatVector.fromArray(S, ct, p + 6 * entries).fma(c6, s);
-            s = FloatVector.fromArray(S, ct, p + 7 * entries).fma(c7, s);
-            VectorMask<Float> lt = s.lt(min);
-            min = min.blend(s, lt);
-            minIndex = minIndex.blend(index, lt);
-            index = index.add(step);
-        }
-        min.intoArray(state, at);
-        minIndex.intoArray(state, at + L);
+        min1.intoArray(state, bt);
+        ix1.intoArray(state, bt + L);
     }
 
     private static float[] iota() {
