@@ -274,10 +274,16 @@ final class CodeSearch {
             float constant = coefficients(s, hyps[hy], m, 0, 0);
             CodewordScores.linear(ct, m * G * k, k, q, m * k, s * s, coef, scores);
             float limit = threshold() - constant;
-            for (int c = 0; c < k; c++) {
-                if (scores[c] < limit) {
-                    offer(constant + scores[c], hy, c, m);
-                    limit = threshold() - constant;
+            // The limit only falls, so a vector of scores none of which is below it now has nothing to offer later.
+            for (int c0 = 0; c0 < k; c0 += L) {
+                if (!CodewordScores.anyBelow(scores, c0, limit)) {
+                    continue;
+                }
+                for (int c = c0; c < c0 + L; c++) {
+                    if (scores[c] < limit) {
+                        offer(constant + scores[c], hy, c);
+                        limit = threshold() - constant;
+                    }
                 }
             }
         }
@@ -286,13 +292,12 @@ final class CodeSearch {
             return selCount < beam ? Float.POSITIVE_INFINITY : selCost[beam - 1];
         }
 
-        /** Inserts a candidate tuple (hypothesis hy with code c for codebook m) in cost order, skipping duplicates. */
-        private void offer(float cost, int hy, int c, int m) {
-            for (int i = 0; i < selCount; i++) {
-                if (selCode[i] == c && sameExcept(hyps[selHyp[i]], hyps[hy], m)) {
-                    return;
-                }
-            }
+        /**
+         * Inserts a candidate tuple (hypothesis hy with code c for codebook m) in cost order. No two offers of a pass
+         * are the same tuple: the hypotheses of codebook m are distinct and all still hold the starting code at m and
+         * after, so they differ before m, and each (hy, c) is offered once.
+         */
+        private void offer(float cost, int hy, int c) {
             int pos = Math.min(selCount, beam - 1);
             while (pos > 0 && selCost[pos - 1] > cost) {
                 selCost[pos] = selCost[pos - 1];
@@ -306,14 +311,6 @@ final class CodeSearch {
             selCount = Math.min(beam, selCount + 1);
         }
 
-        private boolean sameExcept(int[] a, int[] b, int m) {
-            for (int o = 0; o < books; o++) {
-                if (o != m && a[o] != b[o]) {
-                    return false;
-                }
-            }
-            return true;
-        }
 
         /** {@code EH_r += delta H[g rows]}: eight fused axpys over the row. */
         private void addRows(float[] dl, int g, int r) {

@@ -97,6 +97,19 @@ final class CodewordScores {
         }
     }
 
+    /** Whether any of the vector length's values from {@code v[from]} is below {@code limit}. */
+    static boolean anyBelow(float[] v, int from, float limit) {
+        if (!VectorSupport.enabled()) {
+            for (int i = from; i < from + L; i++) {
+                if (v[i] < limit) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return FloatVector.fromArray(S, v, from).lt(limit).anyTrue();
+    }
+
     /** Floats of scratch {@link #argmin} needs for {@code rows} rows. */
     static int argminState(int rows) {
         return 2 * rows * L;
