@@ -78,8 +78,12 @@ public final class HessianAccumulator {
         });
         int group = Math.max(1, Math.min(GROUP_STRIPS, strips / 8));
         int tasks = (strips + group - 1) / group;
-        pool.forEach(tasks, (long) n * TILE_COLS * group * padded / 2,
-                task -> strips(xp, n, task * group, Math.min(strips, (task + 1) * group)));
+        // A group's work grows with its strips' distance from column 0 (the triangle): the largest go first, so the
+        // last tasks to finish are small and the threads end together.
+        pool.forEach(tasks, (long) n * TILE_COLS * group * padded / 2, task -> {
+            int g = tasks - 1 - task;
+            strips(xp, n, g * group, Math.min(strips, (g + 1) * group));
+        });
         rows += n;
     }
 
