@@ -17,8 +17,8 @@ import org.quantbench.tensor.ComputePool;
  * Every step lowers the objective (up to the float16 rounding), the result depends only on the inputs and the seed
  * (not on the thread count), and the loss of each round goes to the progress callback. The cost of a round is
  * dominated by {@code 2 + codebookSteps} products {@code rows x cols x cols} and by the code search's
- * {@code beam x M x 2^B x 9} flops per group and row; 1x16's 65,536-entry codebook makes its k-means and search
- * about 256 times slower than 2x8's.
+ * {@code beam x M x 2^B x 9} flops per group and row: 1x16's 65,536-entry codebook gives its k-means 256 times 2x8's
+ * work per step, and its search (beam 1) 16 times that of 2x8's (beam 8).
  */
 public final class AqlmQuantizer {
     private static final float HALF_MAX = 65504f;
