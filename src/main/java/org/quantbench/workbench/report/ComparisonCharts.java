@@ -138,14 +138,8 @@ public final class ComparisonCharts {
             d.cell(r, c).ifPresent(cell -> ds.add(cell.value(), cell.stderr(), "perplexity", d.label(r)));
         }
         CategoryPlot plot = barPlot(ds, errorBars(), "perplexity (lower is better)");
-        double min = Double.MAX_VALUE;
-        double max = 0;
-        for (int i = 0; i < ds.getColumnCount(); i++) {
-            double v = ds.getMeanValue(0, i).doubleValue();
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        if (needsLogAxis(min, max)) {
+        double[] range = positiveRange(ds);
+        if (needsLogAxis(range[0], range[1])) {
             plot.setRangeAxis(new LogAxis("perplexity (lower is better), log scale"));
             ((BarRenderer) plot.getRenderer()).setIncludeBaseInRange(false);
         }
@@ -166,22 +160,12 @@ public final class ComparisonCharts {
             }
         }
         CategoryPlot plot = barPlot(ds, new BarRenderer(), "nats (lower is better)");
-        double minPositive = Double.MAX_VALUE;
-        double max = 0;
-        for (int row = 0; row < ds.getRowCount(); row++) {
-            for (int col = 0; col < ds.getColumnCount(); col++) {
-                Number v = ds.getValue(row, col);
-                if (v != null && v.doubleValue() > 0) {
-                    minPositive = Math.min(minPositive, v.doubleValue());
-                    max = Math.max(max, v.doubleValue());
-                }
-            }
-        }
+        double[] range = positiveRange(ds);
         // 8-bit schemes sit near 0.001 nats, collapsed 2-bit ones near 10: the perplexity chart's log-axis rule; a
         // scheme identical to the base (KLD 0) stays at the axis floor
-        if (needsLogAxis(minPositive, max)) {
+        if (needsLogAxis(range[0], range[1])) {
             LogAxis axis = new LogAxis("nats (lower is better), log scale");
-            axis.setSmallestValue(minPositive / 2);
+            axis.setSmallestValue(range[0] / 2);
             plot.setRangeAxis(axis);
             ((BarRenderer) plot.getRenderer()).setIncludeBaseInRange(false);
         }
@@ -312,6 +296,22 @@ public final class ComparisonCharts {
      */
     private static boolean needsLogAxis(double min, double max) {
         return min > 0 && max / min > 20;
+    }
+
+    /** The smallest and largest positive values of a bar dataset (the means, for a statistical one). */
+    private static double[] positiveRange(CategoryDataset ds) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int row = 0; row < ds.getRowCount(); row++) {
+            for (int col = 0; col < ds.getColumnCount(); col++) {
+                Number v = ds.getValue(row, col);
+                if (v != null && v.doubleValue() > 0) {
+                    min = Math.min(min, v.doubleValue());
+                    max = Math.max(max, v.doubleValue());
+                }
+            }
+        }
+        return new double[] {min, max};
     }
 
     private static CategoryPlot barPlot(CategoryDataset ds, BarRenderer renderer, String valueLabel) {

@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  * running step what its own progress says. A scheme's memory step is its quantization, whose cost depends on the
  * method (RTN a second, GPTQ a minute or two, AQLM half an hour): it is expected to take what the same method took,
  * else what the calibration methods measured so far took, else what any memory step took. Steps found stored cost
- * nothing. Until a step name has been measured once, rows that still need it have no estimate. Listener calls come from the run's thread; {@link #snapshot()} may be
- * called from any thread.
+ * nothing. Until a step name has been measured once, rows that still need it have no estimate. Listener calls come
+ * from the run's thread; {@link #snapshot()} may be called from any thread.
  */
 public final class RowProgress implements RunListener {
 
