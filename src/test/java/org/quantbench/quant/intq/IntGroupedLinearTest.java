@@ -33,13 +33,16 @@ class IntGroupedLinearTest {
         return quantizers().map(Arguments::of);
     }
 
-    /** Shapes of the contract: 1, 7, 64, 172, 4099 columns; 1 and 13 rows; aligned, unaligned, per-channel and oversized groups. */
+    /**
+     * Shapes of the contract: 1, 7, 64, 172, 4099 columns; 1 and 13 rows; aligned, unaligned, per-channel and oversized
+     * groups, and groups of one and three 16-lane vectors (the 4-bit lookup kernel's single-vector step).
+     */
     @ParameterizedTest
     @MethodSource("quantizerArgs")
     void kernelsMatchTheReferenceAndEachOther(IntQuantizer q) {
         for (int cols : new int[] {1, 7, 64, 172, 4099}) {
             for (int rows : new int[] {1, 13}) {
-                for (int group : new int[] {32, 128, PER_CHANNEL, 7, 5000}) {
+                for (int group : new int[] {32, 128, PER_CHANNEL, 7, 5000, 16, 48}) {
                     WeightTensor w = IntTestData.gaussian("w", rows, cols, cols * 131L + rows * 7L + group);
                     IntGroupedLinear lin = IntGroupedLinear.quantize(w, q, group);
                     IntTestData.checkKernels(lin, cols + rows);
