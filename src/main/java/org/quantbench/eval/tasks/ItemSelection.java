@@ -37,6 +37,37 @@ public record ItemSelection(int limit, Long seed) {
         return picked;
     }
 
+    /**
+     * How many of {@code total} items each of tasks of the given sizes (a group's subtasks) contributes to a sample
+     * drawn across them: each task's share in proportion to its size, rounded by largest remainders (ties to the
+     * earlier task), never more than the task holds. Drawing each share at random gives a stratified sample, whose
+     * mean is no noisier than that of a simple random sample of the same size.
+     */
+    public static int[] proportionalShares(int total, int[] sizes) {
+        long all = 0;
+        for (int size : sizes) {
+            all += size;
+        }
+        if (total >= all) {
+            return sizes.clone();
+        }
+        int[] share = new int[sizes.length];
+        double[] remainder = new double[sizes.length];
+        int given = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            double exact = (double) total * sizes[i] / all;
+            share[i] = (int) Math.floor(exact);
+            remainder[i] = exact - share[i];
+            given += share[i];
+        }
+        Integer[] order = java.util.stream.IntStream.range(0, sizes.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, (x, y) -> Double.compare(remainder[y], remainder[x]));
+        for (int k = 0; given < total; k++, given++) {
+            share[order[k]]++;
+        }
+        return share;
+    }
+
     public String describe() {
         return limit == 0 ? "all items" : seed == null ? "first " + limit + " items" : limit + " items drawn with seed " + seed;
     }

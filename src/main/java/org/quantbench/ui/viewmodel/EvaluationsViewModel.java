@@ -16,7 +16,9 @@ import org.quantbench.workbench.config.KldSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,6 +63,7 @@ public final class EvaluationsViewModel {
     private final StringProperty otherTasks = new SimpleStringProperty("");
     private final IntField taskLimit = new IntField("items per task", "", 1, Integer.MAX_VALUE, true);
     private final IntField sampleSeed = new IntField("sample seed", "", 0, Long.MAX_VALUE, true);
+    private Map<String, Integer> taskSamples = Map.of();
     private final IntField numFewshot = new IntField("few-shot examples", "", 0, 100, true);
     private final IntField taskBatch = new IntField("items scored at once", "", 1, 4096, true);
     private final StringProperty dataDir = new SimpleStringProperty("");
@@ -248,6 +251,25 @@ public final class EvaluationsViewModel {
 
     /** Draw the limited items at random with this seed; blank takes the first ones. */
     public IntField sampleSeed() { return sampleSeed; }
+
+    /**
+     * Per-task sample sizes of a loaded config (e.g. MMLU's 1,000 drawn questions), kept so that saving the config
+     * from the window does not drop them; the window has no control for them.
+     */
+    public void setTaskSamples(Map<String, Integer> samples) {
+        taskSamples = samples == null ? Map.of() : Map.copyOf(samples);
+    }
+
+    /** The kept per-task sample sizes of the tasks still selected, or null when none are. */
+    public Map<String, Integer> taskSamples(List<String> selected) {
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        taskSamples.forEach((task, n) -> {
+            if (selected.contains(task)) {
+                kept.put(task, n);
+            }
+        });
+        return kept.isEmpty() ? null : kept;
+    }
 
     /** Blank: 0-shot. */
     public IntField numFewshot() { return numFewshot; }

@@ -82,7 +82,7 @@ public final class RunSetupViewModel {
                         k == null ? null : new KldSettings(relative(k.text(), base), k.ctx(), k.stride(), k.bos(), k.maxTokens(),
                                 k.maxWindows(), k.maxBytes(), k.split()),
                         t == null ? null : new TaskSettings(t.names(), t.limit(), t.sampleSeed(), t.numFewshot(),
-                                relative(t.dataDir(), base), t.batch()),
+                                relative(t.dataDir(), base), t.batch(), t.samples()),
                         ev.throughput()),
                 c.threads(), c.seed(), c.output(), c.profiles());
     }
@@ -99,7 +99,7 @@ public final class RunSetupViewModel {
         PerplexitySettings ppl = e.perplexityProperty().get() ? textSettings() : null;
         TaskSettings tasks = e.selectedTasks().isEmpty() ? null : new TaskSettings(e.selectedTasks(),
                 orNull(e.taskLimit().value()), orNull(e.sampleSeed().longValue()), orNull(e.numFewshot().value()),
-                blankToNull(e.dataDirProperty().get()), orNull(e.taskBatch().value()));
+                blankToNull(e.dataDirProperty().get()), orNull(e.taskBatch().value()), e.taskSamples(e.selectedTasks()));
         ThroughputSettings tp = !e.throughputProperty().get() ? null : new ThroughputSettings(e.promptTokens().value().getAsInt(),
                 e.genTokens().value().getAsInt(), e.streamCounts(), e.repeats().value().getAsInt(), e.warmup().value().getAsInt());
         String cal = e.calibrationFileProperty().get().strip();
@@ -174,6 +174,7 @@ public final class RunSetupViewModel {
             e.taskBatch().set(tasks.batch() == 1 ? null : tasks.batch());
             e.dataDirProperty().set(shown(tasks.dataDir(), local));
         }
+        e.setTaskSamples(tasks == null ? null : tasks.samples());
         e.throughputProperty().set(ev.throughput() != null);
         if (ev.throughput() != null) {
             e.promptTokens().set(ev.throughput().promptTokens());

@@ -6,6 +6,7 @@ import org.quantbench.workbench.config.Evaluations;
 import org.quantbench.workbench.config.PathVariables;
 import org.quantbench.workbench.config.RunConfig;
 import org.quantbench.workbench.config.RunConfigFile;
+import org.quantbench.workbench.config.TaskSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,7 @@ public record RunPlan(RunConfig config, String profile, PathVariables paths, Lis
         }
         if (e.tasks() != null) {
             for (String name : e.tasks().names()) {
-                String task = name.startsWith("spec:") ? name.substring(5) : name.split("=", 2)[0].strip();
-                steps.add(new PlannedStep(row, scheme, StepKind.TASK, "task:" + task, name.strip()));
+                steps.add(new PlannedStep(row, scheme, StepKind.TASK, "task:" + TaskSettings.taskName(name), name.strip()));
             }
         }
         if (e.throughput() != null) {

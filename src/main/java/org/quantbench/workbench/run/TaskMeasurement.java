@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * A multiple-choice task (or a group such as {@code mmlu}, stored as its aggregate) scored as lm-eval scores it. A
@@ -30,29 +31,32 @@ final class TaskMeasurement implements Measurement {
     @Override
     public Prepared prepare(RunContext run, PlannedStep step) {
         TaskSettings s = run.config.evaluations().tasks();
-        List<Task> tasks = load(run, step.taskRequest(), run.plan.paths().resolve(s.dataDir()));
-        ItemSelection selection = new ItemSelection(s.limit(), s.sampleSeed());
+        List<Task> available = load(run, step.taskRequest(), run.plan.paths().resolve(s.dataDir()));
         long fewShotSeed = s.sampleSeed() != null ? s.sampleSeed() : PromptBuilder.DEFAULT_FEWSHOT_SEED;
         Set<Path> files = new LinkedHashSet<>();
-        tasks.forEach(t -> files.addAll(t.dataFiles()));
+        available.forEach(t -> files.addAll(t.dataFiles()));
         List<DataFile> data = files.stream().map(DataFile::of).toList();
         String name = step.step().substring("task:".length());
-        String definition = "task " + name + (tasks.size() > 1 ? " (" + tasks.size() + " subtasks, aggregated)" : "")
-                + ": " + selection.describe() + " of each, " + s.numFewshot() + "-shot, few-shot seed " + fewShotSeed
+        List<Task> tasks = new ArrayList<>();
+        List<ItemSelection> selections = new ArrayList<>();
+        String items = select(s, name, available, tasks, selections);
+        String definition = "task " + name + (available.size() > 1 ? " (" + available.size() + " subtasks, aggregated)" : "")
+                + ": " + items + ", " + s.numFewshot() + "-shot, few-shot seed " + fewShotSeed
                 + "; lm-eval multiple-choice scoring: acc = argmax of summed continuation log-likelihoods, acc_norm = "
                 + "by UTF-8 bytes; inputs cut from the left at the model's context" + run.tokenizerTag();
         return new Prepared(definition, data, (model, progress) -> {
             var loaded = model.get(progress);
             TaskRunner runner = TaskRunner.onModel(loaded.model(), run.tokenizer, run.pool, s.batch());
             int total = 0;
-            for (Task t : tasks) {
-                total += selection.select(t.docs().size()).length;
+            for (int i = 0; i < tasks.size(); i++) {
+                total += selections.get(i).select(tasks.get(i).docs().size()).length;
             }
             int all = total;
             AtomicInteger before = new AtomicInteger();
             List<TaskResult> results = new ArrayList<>();
-            for (Task t : tasks) {
-                TaskResult r = runner.run(t, s.numFewshot(), fewShotSeed, selection, (task, done, n) ->
+            for (int i = 0; i < tasks.size(); i++) {
+                Task t = tasks.get(i);
+                TaskResult r = runner.run(t, s.numFewshot(), fewShotSeed, selections.get(i), (task, done, n) ->
                         progress.update((double) (before.get() + done) / Math.max(all, 1), task + ": " + done + "/" + n + " items"));
                 run.cancel.check();
                 if (!r.complete()) {
@@ -75,6 +79,32 @@ final class TaskMeasurement implements Measurement {
             detail.put("batch", s.batch());
             return new Measured(values, result.selected(), detail, "float activations, " + loaded.label() + " weights");
         });
+    }
+
+    /**
+     * The tasks to score and their items, into {@code tasks} and {@code selections}; returns how they were chosen.
+     * A task with a {@code samples} entry draws that many items across its subtasks in proportion to their sizes
+     * (subtasks whose share rounds to 0 are left out); the others take {@code limit} of each.
+     */
+    private static String select(TaskSettings s, String name, List<Task> loaded, List<Task> tasks,
+                                 List<ItemSelection> selections) {
+        int drawn = s.sampleOf(name);
+        if (drawn == 0) {
+            ItemSelection selection = new ItemSelection(s.limit(), s.sampleSeed());
+            tasks.addAll(loaded);
+            loaded.forEach(t -> selections.add(selection));
+            return selection.describe() + " of each";
+        }
+        long seed = s.sampleSeed() != null ? s.sampleSeed() : 0L;
+        int[] shares = ItemSelection.proportionalShares(drawn, loaded.stream().mapToInt(t -> t.docs().size()).toArray());
+        for (int i = 0; i < shares.length; i++) {
+            if (shares[i] > 0) {
+                tasks.add(loaded.get(i));
+                selections.add(new ItemSelection(shares[i], seed));
+            }
+        }
+        return IntStream.of(shares).sum() + " items drawn with seed " + seed
+                + (loaded.size() > 1 ? " across the subtasks, each in proportion to its size" : "");
     }
 
     private static List<Task> load(RunContext run, String request, Path dataDir) {

@@ -113,12 +113,13 @@ class RunSetupViewModelTest {
     }
 
     @Test
-    void kldWithItsOwnSettingsAndLmHeadAreKept() throws IOException {
+    void kldWithItsOwnSettingsLmHeadAndTaskSamplesAreKept() throws IOException {
         Files.write(dir.resolve("model.bin"), new byte[16]);
         Path file = Files.writeString(dir.resolve("kld.json"), """
                 {"name": "k", "model": {"path": "model.bin"}, "quantizeLmHead": true, "schemes": ["Q8_0"],
                  "evaluations": {"perplexity": {"text": "a.txt", "maxBytes": 5000000000},
-                                 "kld": {"maxWindows": 3}, "tasks": {"names": ["piqa"], "numFewshot": 5, "batch": 4}}}
+                                 "kld": {"maxWindows": 3}, "tasks": {"names": ["piqa"], "numFewshot": 5, "batch": 4,
+                                                                     "samples": {"piqa": 40}}}}
                 """);
         Views v = views();
         RunConfig loaded = v.setup.load(file).orElseThrow();

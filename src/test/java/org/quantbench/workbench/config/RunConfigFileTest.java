@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 class RunConfigFileTest {
     @TempDir
@@ -87,6 +88,22 @@ class RunConfigFileTest {
         assertError(VALID.replace("model.bin", "${NOPE}/m.bin"), "model.path", "unknown variable ${NOPE}");
         assertError(VALID.replace("\"t\",", "\"t\", \"name\": \"u\","), "json", "Duplicate field");
         assertError("{\"name\": \"t\", ", "json", "not valid JSON");
+        assertError(VALID.replace("\"limit\": 10", "\"samples\": {\"mmlu\": 100}"), "evaluations.tasks.samples.mmlu",
+                "names no task", "[arc_easy]");
+        assertError(VALID.replace("\"limit\": 10", "\"samples\": {\"arc_easy\": 0}"), "evaluations.tasks.samples.arc_easy",
+                "at least 1");
+    }
+
+    @Test
+    void perTaskSamplesReadBackAndMatchTaskNamesWithPaths() throws IOException {
+        Path f = write(VALID.replace("\"names\": [\"arc_easy\"], \"limit\": 10",
+                "\"names\": [\"arc_easy\", \"mmlu=data/mmlu\"], \"limit\": 10, \"samples\": {\"mmlu\": 1000}"));
+        TaskSettings tasks = RunConfigFile.read(f, paths()).evaluations().tasks();
+        assertThat(tasks.sampleOf("mmlu")).isEqualTo(1000);
+        assertThat(tasks.sampleOf("arc_easy")).isZero();
+        Path copy = dir.resolve("copy.json");
+        RunConfigFile.write(copy, RunConfigFile.read(f, paths()));
+        assertThat(RunConfigFile.read(copy, paths()).evaluations().tasks().samples()).containsExactly(entry("mmlu", 1000));
     }
 
     private void assertError(String json, String field, String... reasons) throws IOException {

@@ -49,4 +49,36 @@ class TaskStepTest {
             assertThat(lmEval.path("config").path("model_args").asText()).contains("scheme=W8A8-INT");
         }
     }
+    /** A group with a per-task sample: the items are drawn across its subtasks, and the stored row says so. */
+    @Test
+    void aSampledGroupDrawsItsItemsAcrossTheSubtasks() throws Exception {
+        Path data = SharedData.require("data/mmlu/data");
+        Path mmlu = dir.resolve("mmlu");
+        for (String split : new String[] {"test", "dev"}) {
+            Files.createDirectories(mmlu.resolve(split));
+            for (String subject : new String[] {"anatomy", "astronomy", "virology"}) {
+                String name = subject + "_" + split + ".csv";
+                Files.createSymbolicLink(mmlu.resolve(split).resolve(name), data.resolve(split).resolve(name));
+            }
+        }
+        Path config = dir.resolve("group.json");
+        Files.writeString(config, """
+                {"name": "group", "model": {"path": "${DEMO}/stories260K.bin", "tokenizer": "${DEMO}/tok512.bin"},
+                 "schemes": ["W8A8-INT"],
+                 "evaluations": {"tasks": {"names": ["mmlu=%s"], "limit": 2, "sampleSeed": 7, "samples": {"mmlu": 5}}},
+                 "threads": 1}
+                """.formatted(mmlu.toString().replace("\\", "/")));
+        PathVariables paths = DemoRuns.paths(dir, dir.resolve("home"));
+        RunPlan plan = RunPlan.of(RunConfigFile.read(config, paths), null, paths);
+        try (ResultStore store = ResultStore.open(dir.resolve("db"))) {
+            RunOutcome out = new RunExecutor(store, new ModelLoading(dir.resolve("cache"))).execute(plan, RunListener.NONE, new CancelToken());
+            assertThat(out.failed()).isZero();
+            ResultRow base = out.results().rows().stream()
+                    .filter(r -> r.scheme().equals("base") && r.step().equals("task:mmlu") && r.metric().equals("acc"))
+                    .findFirst().orElseThrow();
+            // 135, 152 and 166 questions: shares 1, 2, 2 of 5 (largest remainders), not the limit's 2 of each
+            assertThat(base.dataItems()).isEqualTo(5);
+            assertThat(base.definition()).contains("3 subtasks, aggregated", "5 items drawn with seed 7 across the subtasks");
+        }
+    }
 }
