@@ -2,6 +2,7 @@ package org.quantbench.workbench.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,6 @@ public record TaskSettings(List<String> names, Integer limit, Long sampleSeed, I
             }
             copy.put(task, Positive.orDefault("samples." + task, n, 1));
         });
-        return java.util.Collections.unmodifiableMap(copy);
+        return Collections.unmodifiableMap(copy);
     }
 }

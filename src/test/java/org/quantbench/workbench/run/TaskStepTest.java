@@ -23,18 +23,10 @@ class TaskStepTest {
     @Test
     void arcEasyStepStoresAccuracyWithProvenance() throws Exception {
         Path data = SharedData.require("data/arc/arc_easy.test.jsonl").getParent().getParent();
-        Path config = dir.resolve("tasks.json");
-        Files.writeString(config, """
-                {"name": "tasks", "model": {"path": "${DEMO}/stories260K.bin", "tokenizer": "${DEMO}/tok512.bin"},
-                 "schemes": ["W8A8-INT"],
-                 "evaluations": {"tasks": {"names": ["arc_easy"], "limit": 6, "sampleSeed": 7, "dataDir": "%s"}},
-                 "threads": 1}
-                """.formatted(data.toString().replace("\\", "/")));
-        PathVariables paths = DemoRuns.paths(dir, dir.resolve("home"));
-        RunPlan plan = RunPlan.of(RunConfigFile.read(config, paths), null, paths);
         try (ResultStore store = ResultStore.open(dir.resolve("db"))) {
-            RunOutcome out = new RunExecutor(store, new ModelLoading(dir.resolve("cache"))).execute(plan, RunListener.NONE, new CancelToken());
-            assertThat(out.failed()).isZero();
+            RunOutcome out = runOnStories260K(store, """
+                    {"names": ["arc_easy"], "limit": 6, "sampleSeed": 7, "dataDir": "%s"}
+                    """.formatted(data.toString().replace("\\", "/")));
             var acc = out.results().rows().stream().filter(r -> r.step().equals("task:arc_easy") && r.metric().equals("acc")).toList();
             assertThat(acc).extracting(ResultRow::scheme).containsExactly("base", "W8A8-INT");
             ResultRow base = acc.getFirst();
@@ -61,18 +53,10 @@ class TaskStepTest {
                 Files.createSymbolicLink(mmlu.resolve(split).resolve(name), data.resolve(split).resolve(name));
             }
         }
-        Path config = dir.resolve("group.json");
-        Files.writeString(config, """
-                {"name": "group", "model": {"path": "${DEMO}/stories260K.bin", "tokenizer": "${DEMO}/tok512.bin"},
-                 "schemes": ["W8A8-INT"],
-                 "evaluations": {"tasks": {"names": ["mmlu=%s"], "limit": 2, "sampleSeed": 7, "samples": {"mmlu": 5}}},
-                 "threads": 1}
-                """.formatted(mmlu.toString().replace("\\", "/")));
-        PathVariables paths = DemoRuns.paths(dir, dir.resolve("home"));
-        RunPlan plan = RunPlan.of(RunConfigFile.read(config, paths), null, paths);
         try (ResultStore store = ResultStore.open(dir.resolve("db"))) {
-            RunOutcome out = new RunExecutor(store, new ModelLoading(dir.resolve("cache"))).execute(plan, RunListener.NONE, new CancelToken());
-            assertThat(out.failed()).isZero();
+            RunOutcome out = runOnStories260K(store, """
+                    {"names": ["mmlu=%s"], "limit": 2, "sampleSeed": 7, "samples": {"mmlu": 5}}
+                    """.formatted(mmlu.toString().replace("\\", "/")));
             ResultRow base = out.results().rows().stream()
                     .filter(r -> r.scheme().equals("base") && r.step().equals("task:mmlu") && r.metric().equals("acc"))
                     .findFirst().orElseThrow();
@@ -80,5 +64,18 @@ class TaskStepTest {
             assertThat(base.dataItems()).isEqualTo(5);
             assertThat(base.definition()).contains("3 subtasks, aggregated", "5 items drawn with seed 7 across the subtasks");
         }
+    }
+
+    /** Runs the demo model and W8A8-INT through a task step with these task settings; no step may fail. */
+    private RunOutcome runOnStories260K(ResultStore store, String taskSettings) throws Exception {
+        Path config = Files.writeString(dir.resolve("tasks.json"), """
+                {"name": "tasks", "model": {"path": "${DEMO}/stories260K.bin", "tokenizer": "${DEMO}/tok512.bin"},
+                 "schemes": ["W8A8-INT"], "evaluations": {"tasks": %s}, "threads": 1}
+                """.formatted(taskSettings.strip()));
+        PathVariables paths = DemoRuns.paths(dir, dir.resolve("home"));
+        RunPlan plan = RunPlan.of(RunConfigFile.read(config, paths), null, paths);
+        RunOutcome out = new RunExecutor(store, new ModelLoading(dir.resolve("cache"))).execute(plan, RunListener.NONE, new CancelToken());
+        assertThat(out.failed()).isZero();
+        return out;
     }
 }
