@@ -24,6 +24,7 @@ import org.quantbench.model.Checkpoint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.FileFormatException;
+import org.quantbench.workbench.config.TaskSettings;
 import org.quantbench.workbench.measure.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +63,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Draw the --limit items at random with this seed; also seeds few-shot draws (default: first N; few-shot seed 1234).")
     Long seed;
 
+    @Option(names = "--sample", paramLabel = "TASK=N", description = "Draw N items of TASK at random instead of --limit;"
+            + " for a group (mmlu) across all its subjects, each in proportion to its size (repeatable; seed: --seed, else 0).")
+    Map<String, Integer> samples = new LinkedHashMap<>();
+
     @Option(names = "--num-fewshot", paramLabel = "K", description = "Few-shot examples before each item (default 0). MMLU takes the first K of its dev split; other tasks draw K of their own items, the scored one excluded.")
     int numFewshot = 0;
 
@@ -80,6 +85,7 @@ final class EvalCommand implements Callable<Integer> {
         if (tasks.isEmpty() && taskSpecs.isEmpty()) {
             throw new IllegalArgumentException("give --tasks and/or --task-spec");
         }
+        checkSamples();
         Path dataDir = data != null ? data : defaultDataDir();
         long start = System.nanoTime();
         try (Checkpoint ckpt = options.open(); ComputePool pool = options.pool()) {
@@ -107,12 +113,18 @@ final class EvalCommand implements Callable<Integer> {
                         print(failed);
                         continue;
                     }
-                    for (Task task : loadedTasks) {
-                        TaskResult r = run(runner, task, selection, fewShotSeed);
+                    List<ItemSelection> selections = selections(request, loadedTasks, selection);
+                    for (int i = 0; i < loadedTasks.size(); i++) {
+                        Task task = loadedTasks.get(i);
+                        ItemSelection picked = selections.get(i);
+                        if (picked == null) {
+                            continue;
+                        }
+                        TaskResult r = run(runner, task, picked, fewShotSeed);
                         results.add(r);
                         print(r);
                         if (dumpRequests != null) {
-                            dumped.addAll(RequestLog.lines(r, runner.encodedRequests(task, numFewshot, fewShotSeed, selection)));
+                            dumped.addAll(RequestLog.lines(r, runner.encodedRequests(task, numFewshot, fewShotSeed, picked)));
                         }
                         // A group's aggregate only when the whole group was asked for (mmlu, not mmlu_anatomy).
                         if (task.group() != null && task.group().equals(request.split("=", 2)[0].strip())) {
@@ -137,6 +149,32 @@ final class EvalCommand implements Callable<Integer> {
                 return results.stream().allMatch(TaskResult::complete) ? 0 : 1;
             }
         }
+    }
+
+    private void checkSamples() {
+        List<String> names = requests().stream().map(TaskSettings::taskName).toList();
+        samples.forEach((task, n) -> {
+            if (!names.contains(task)) {
+                throw new IllegalArgumentException("--sample " + task + "=" + n + ": no such task among " + names);
+            }
+            if (n == null || n < 1) {
+                throw new IllegalArgumentException("--sample " + task + "=" + n + ": N must be at least 1");
+            }
+        });
+    }
+
+    /**
+     * One selection per task of a request: --limit's, or a --sample draw across them, each in proportion to its size
+     * (null for a subtask whose share rounds to 0).
+     */
+    private List<ItemSelection> selections(String request, List<Task> tasks, ItemSelection limited) {
+        Integer n = samples.get(TaskSettings.taskName(request));
+        if (n == null) {
+            return java.util.Collections.nCopies(tasks.size(), limited);
+        }
+        long drawSeed = seed != null ? seed : 0L;
+        int[] shares = ItemSelection.proportionalShares(n, tasks.stream().mapToInt(t -> t.docs().size()).toArray());
+        return java.util.stream.IntStream.of(shares).mapToObj(k -> k == 0 ? null : new ItemSelection(k, drawSeed)).toList();
     }
 
     /** Named tasks, then specs (marked so a spec path cannot be mistaken for a task name). */

@@ -78,6 +78,31 @@ class EvalCommandTest {
         assertThat(r.out()).contains("mmlu_anatomy", "mine ");
     }
 
+    /** --sample draws across a group's subjects in proportion to their sizes; a sample of a task not asked for is refused. */
+    @Test
+    void aSampledGroupDrawsAcrossItsSubjects(@TempDir Path dir) throws IOException {
+        String model = SharedData.require(STORIES + "stories260K.bin").toString();
+        String tok = SharedData.require(STORIES + "tok512.bin").toString();
+        Path data = SharedData.require("data");
+        Path mmlu = dir.resolve("mmlu");
+        for (String split : new String[] {"test", "dev"}) {
+            Files.createDirectories(mmlu.resolve(split));
+            for (String subject : new String[] {"anatomy", "astronomy", "virology"}) {
+                String name = subject + "_" + split + ".csv";
+                Files.createSymbolicLink(mmlu.resolve(split).resolve(name), data.resolve("mmlu/data").resolve(split).resolve(name));
+            }
+        }
+        CliRun r = CliRun.of("eval", model, "--tokenizer", tok, "--tasks", "mmlu=" + mmlu, "--sample", "mmlu=5",
+                "--limit", "3", "--seed", "7", "--no-cache");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        // 135, 152 and 166 questions: 1, 2 and 2 of the 5 (largest remainders), not --limit's 3 of each
+        assertThat(r.out()).containsPattern("mmlu_anatomy .*items 1 ").containsPattern("mmlu_astronomy .*items 2 ")
+                .containsPattern("mmlu_virology .*items 2 ").containsPattern("\\nmmlu .*items 5 ");
+        CliRun wrong = CliRun.of("eval", model, "--tokenizer", tok, "--tasks", "piqa", "--sample", "mmlu=5", "--no-cache");
+        assertThat(wrong.exit()).isNotZero();
+        assertThat(wrong.err()).contains("--sample mmlu=5: no such task among [piqa]");
+    }
+
     @Test
     void aBrokenTaskIsReportedIncompleteAndTheExitCodeSaysSo(@TempDir Path dir) throws IOException {
         String model = SharedData.require(STORIES + "stories260K.bin").toString();
