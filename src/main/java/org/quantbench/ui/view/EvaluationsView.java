@@ -74,6 +74,10 @@ final class EvaluationsView {
         var sample = Forms.number(vm.sampleSeed(), "eval-sample-seed");
         sample.setPromptText("first items");
         Forms.row(tasks, "Sample seed", sample, "Draw the limited items at random with this seed (the same items in every run); blank takes the first ones");
+        TextField sampled = Forms.text(vm.taskSamplesProperty(), "eval-task-samples");
+        sampled.setPromptText("e.g. mmlu=1000");
+        Forms.row(tasks, "Sampled tasks", sampled, "TASK=N draws N items of that task at random with the sample seed instead of"
+                + " the items per task; a group (mmlu) across all its subjects, each in proportion to its size");
         Forms.row(tasks, "Few-shot", Forms.number(vm.numFewshot(), "eval-fewshot"), "Examples before each question; blank is 0-shot");
         Forms.row(tasks, "Batch", Forms.number(vm.taskBatch(), "eval-task-batch"), "Items scored at once; scores do not depend on it (blank: 1)");
         Forms.row(tasks, "Data folder", Forms.pathField(vm.dataDirProperty(), "eval-data", "Choose the task data folder", true),

@@ -12,6 +12,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.quantbench.workbench.config.KldSettings;
+import org.quantbench.workbench.config.TaskSettings;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +64,7 @@ public final class EvaluationsViewModel {
     private final StringProperty otherTasks = new SimpleStringProperty("");
     private final IntField taskLimit = new IntField("items per task", "", 1, Integer.MAX_VALUE, true);
     private final IntField sampleSeed = new IntField("sample seed", "", 0, Long.MAX_VALUE, true);
-    private Map<String, Integer> taskSamples = Map.of();
+    private final StringProperty taskSamples = new SimpleStringProperty("");
     private final IntField numFewshot = new IntField("few-shot examples", "", 0, 100, true);
     private final IntField taskBatch = new IntField("items scored at once", "", 1, 4096, true);
     private final StringProperty dataDir = new SimpleStringProperty("");
@@ -93,8 +94,8 @@ public final class EvaluationsViewModel {
                 new TaskChoice("mmlu", "MMLU: 57 subjects, 4 choices (0-shot)"),
                 new TaskChoice("hellaswag", "HellaSwag: sentence completion, 4 choices (needs its data file)"),
                 new TaskChoice("lambada", "LAMBADA: last-word prediction (needs its data file)"));
-        List<Observable> inputs = new ArrayList<>(List.of(perplexity, textFile, kld, tasks, otherTasks, throughput,
-                streams, calibrationFile));
+        List<Observable> inputs = new ArrayList<>(List.of(perplexity, textFile, kld, tasks, otherTasks, taskSamples,
+                throughput, streams, calibrationFile));
         for (IntField f : intFields()) {
             inputs.add(f.textProperty());
         }
@@ -122,6 +123,7 @@ public final class EvaluationsViewModel {
                     + " (tokens would be skipped)");
         }
         streamProblem().ifPresent(found::add);
+        sampleProblem().ifPresent(found::add);
         if (!perplexity.get() && !kld.get() && !throughput.get() && selectedTasks().isEmpty()) {
             found.add("choose at least one metric");
         }
@@ -253,22 +255,44 @@ public final class EvaluationsViewModel {
     public IntField sampleSeed() { return sampleSeed; }
 
     /**
-     * Per-task sample sizes of a loaded config (e.g. MMLU's 1,000 drawn questions), kept so that saving the config
-     * from the window does not drop them; the window has no control for them.
+     * Tasks whose items are drawn at random instead of "items per task", as {@code TASK=N, ...} (e.g. {@code mmlu=1000}:
+     * for a group, across all its subjects in proportion to their sizes).
      */
+    public StringProperty taskSamplesProperty() { return taskSamples; }
+
+    /** Shows a config's per-task samples in {@link #taskSamplesProperty()}. */
     public void setTaskSamples(Map<String, Integer> samples) {
-        taskSamples = samples == null ? Map.of() : Map.copyOf(samples);
+        taskSamples.set(samples == null ? "" : String.join(", ", samples.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList()));
     }
 
-    /** The kept per-task sample sizes of the tasks still selected, or null when none are. */
-    public Map<String, Integer> taskSamples(List<String> selected) {
-        Map<String, Integer> kept = new LinkedHashMap<>();
-        taskSamples.forEach((task, n) -> {
-            if (selected.contains(task)) {
-                kept.put(task, n);
+    /** The per-task samples typed, null when none; only call when {@link #firstProblem()} is empty. */
+    public Map<String, Integer> taskSamples() {
+        Map<String, Integer> samples = new LinkedHashMap<>();
+        for (String entry : sampleEntries()) {
+            String[] kv = entry.split("=", 2);
+            samples.put(kv[0].strip(), Integer.parseInt(kv[1].strip()));
+        }
+        return samples.isEmpty() ? null : samples;
+    }
+
+    private List<String> sampleEntries() {
+        return Arrays.stream((taskSamples.get() == null ? "" : taskSamples.get()).split(","))
+                .map(String::strip).filter(e -> !e.isEmpty()).toList();
+    }
+
+    private Optional<String> sampleProblem() {
+        List<String> tasks = selectedTasks().stream().map(TaskSettings::taskName).toList();
+        for (String entry : sampleEntries()) {
+            String[] kv = entry.split("=", 2);
+            if (kv.length != 2 || !kv[1].strip().matches("[0-9]{1,9}") || Integer.parseInt(kv[1].strip()) < 1) {
+                return Optional.of("sampled tasks: '" + entry + "' is not TASK=N with N at least 1");
             }
-        });
-        return kept.isEmpty() ? null : kept;
+            if (!tasks.contains(kv[0].strip())) {
+                return Optional.of("sampled tasks: " + kv[0].strip() + " is not a selected task");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Blank: 0-shot. */

@@ -99,7 +99,7 @@ public final class RunSetupViewModel {
         PerplexitySettings ppl = e.perplexityProperty().get() ? textSettings() : null;
         TaskSettings tasks = e.selectedTasks().isEmpty() ? null : new TaskSettings(e.selectedTasks(),
                 orNull(e.taskLimit().value()), orNull(e.sampleSeed().longValue()), orNull(e.numFewshot().value()),
-                blankToNull(e.dataDirProperty().get()), orNull(e.taskBatch().value()), e.taskSamples(e.selectedTasks()));
+                blankToNull(e.dataDirProperty().get()), orNull(e.taskBatch().value()), e.taskSamples());
         ThroughputSettings tp = !e.throughputProperty().get() ? null : new ThroughputSettings(e.promptTokens().value().getAsInt(),
                 e.genTokens().value().getAsInt(), e.streamCounts(), e.repeats().value().getAsInt(), e.warmup().value().getAsInt());
         String cal = e.calibrationFileProperty().get().strip();

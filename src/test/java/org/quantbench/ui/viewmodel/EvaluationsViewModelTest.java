@@ -35,6 +35,26 @@ class EvaluationsViewModelTest {
     }
 
     @Test
+    void sampledTasksMustBeSelectedTasksWithAPositiveCount() {
+        vm.textFileProperty().set("t.txt");
+        vm.selectTasks(List.of("arc_easy", "mmlu", "mine=data/mine.jsonl"));
+        vm.taskSamplesProperty().set("mmlu=1000, mine = 20");
+        assertThat(vm.problems()).isEmpty();
+        assertThat(vm.taskSamples()).containsExactly(java.util.Map.entry("mmlu", 1000), java.util.Map.entry("mine", 20));
+        vm.taskSamplesProperty().set("mmlu=many");
+        assertThat(vm.problems()).containsExactly("sampled tasks: 'mmlu=many' is not TASK=N with N at least 1");
+        vm.taskSamplesProperty().set("mmlu=0");
+        assertThat(vm.problems()).containsExactly("sampled tasks: 'mmlu=0' is not TASK=N with N at least 1");
+        vm.taskSamplesProperty().set("piqa=50");
+        assertThat(vm.problems()).containsExactly("sampled tasks: piqa is not a selected task");
+        vm.taskSamplesProperty().set("");
+        assertThat(vm.problems()).isEmpty();
+        assertThat(vm.taskSamples()).isNull();
+        vm.setTaskSamples(java.util.Map.of("mmlu", 1000));
+        assertThat(vm.taskSamplesProperty().get()).isEqualTo("mmlu=1000");
+    }
+
+    @Test
     void atLeastOneMetricIsNeeded() {
         vm.perplexityProperty().set(false);
         vm.kldProperty().set(false);
