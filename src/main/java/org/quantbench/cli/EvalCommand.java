@@ -172,9 +172,7 @@ final class EvalCommand implements Callable<Integer> {
         if (n == null) {
             return java.util.Collections.nCopies(tasks.size(), limited);
         }
-        long drawSeed = seed != null ? seed : 0L;
-        int[] shares = ItemSelection.proportionalShares(n, tasks.stream().mapToInt(t -> t.docs().size()).toArray());
-        return java.util.stream.IntStream.of(shares).mapToObj(k -> k == 0 ? null : new ItemSelection(k, drawSeed)).toList();
+        return ItemSelection.drawnAcross(n, seed != null ? seed : 0L, tasks.stream().mapToInt(t -> t.docs().size()).toArray());
     }
 
     /** Named tasks, then specs (marked so a spec path cannot be mistaken for a task name). */

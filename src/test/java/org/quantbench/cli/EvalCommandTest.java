@@ -26,14 +26,7 @@ class EvalCommandTest {
                 """);
         Path lambada = Files.writeString(dir.resolve("l.txt"), "Once upon a time there was a little girl named Lily\n");
         // MMLU as a group of three real subjects (links into the shared data), to keep the run short
-        Path mmlu = dir.resolve("mmlu");
-        for (String split : new String[] {"test", "dev"}) {
-            Files.createDirectories(mmlu.resolve(split));
-            for (String subject : new String[] {"anatomy", "astronomy", "virology"}) {
-                String name = subject + "_" + split + ".csv";
-                Files.createSymbolicLink(mmlu.resolve(split).resolve(name), data.resolve("mmlu/data").resolve(split).resolve(name));
-            }
-        }
+        Path mmlu = SharedData.mmluSubjects(dir, "anatomy", "astronomy", "virology");
         Path output = dir.resolve("results.json");
         CliRun r = CliRun.of("eval", model, "--tokenizer", tok, "--data", data.toString(), "--tasks",
                 "arc_easy,arc_challenge,piqa,winogrande,mmlu=" + mmlu + ",hellaswag=" + hellaswag + ",lambada=" + lambada,
@@ -83,15 +76,7 @@ class EvalCommandTest {
     void aSampledGroupDrawsAcrossItsSubjects(@TempDir Path dir) throws IOException {
         String model = SharedData.require(STORIES + "stories260K.bin").toString();
         String tok = SharedData.require(STORIES + "tok512.bin").toString();
-        Path data = SharedData.require("data");
-        Path mmlu = dir.resolve("mmlu");
-        for (String split : new String[] {"test", "dev"}) {
-            Files.createDirectories(mmlu.resolve(split));
-            for (String subject : new String[] {"anatomy", "astronomy", "virology"}) {
-                String name = subject + "_" + split + ".csv";
-                Files.createSymbolicLink(mmlu.resolve(split).resolve(name), data.resolve("mmlu/data").resolve(split).resolve(name));
-            }
-        }
+        Path mmlu = SharedData.mmluSubjects(dir, "anatomy", "astronomy", "virology");
         CliRun r = CliRun.of("eval", model, "--tokenizer", tok, "--tasks", "mmlu=" + mmlu, "--sample", "mmlu=5",
                 "--limit", "3", "--seed", "7", "--no-cache");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();

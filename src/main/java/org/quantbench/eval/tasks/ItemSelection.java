@@ -1,6 +1,8 @@
 package org.quantbench.eval.tasks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -66,6 +68,18 @@ public record ItemSelection(int limit, Long seed) {
             share[order[k]]++;
         }
         return share;
+    }
+
+    /**
+     * The selections of a sample of {@code total} items drawn across tasks of the given sizes with {@code seed}, one
+     * per task in order ({@link #proportionalShares}); null for a task whose share rounds to 0.
+     */
+    public static List<ItemSelection> drawnAcross(int total, long seed, int[] sizes) {
+        List<ItemSelection> out = new ArrayList<>();
+        for (int share : proportionalShares(total, sizes)) {
+            out.add(share == 0 ? null : new ItemSelection(share, seed));
+        }
+        return out;
     }
 
     public String describe() {

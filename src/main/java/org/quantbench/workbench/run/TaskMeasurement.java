@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * A multiple-choice task (or a group such as {@code mmlu}, stored as its aggregate) scored as lm-eval scores it. A
@@ -96,14 +95,17 @@ final class TaskMeasurement implements Measurement {
             return selection.describe() + " of each";
         }
         long seed = s.sampleSeed() != null ? s.sampleSeed() : 0L;
-        int[] shares = ItemSelection.proportionalShares(drawn, loaded.stream().mapToInt(t -> t.docs().size()).toArray());
-        for (int i = 0; i < shares.length; i++) {
-            if (shares[i] > 0) {
+        List<ItemSelection> drawnAcross = ItemSelection.drawnAcross(drawn, seed,
+                loaded.stream().mapToInt(t -> t.docs().size()).toArray());
+        int items = 0;
+        for (int i = 0; i < loaded.size(); i++) {
+            if (drawnAcross.get(i) != null) {
                 tasks.add(loaded.get(i));
-                selections.add(new ItemSelection(shares[i], seed));
+                selections.add(drawnAcross.get(i));
+                items += drawnAcross.get(i).limit();
             }
         }
-        return IntStream.of(shares).sum() + " items drawn with seed " + seed
+        return items + " items drawn with seed " + seed
                 + (loaded.size() > 1 ? " across the subtasks, each in proportion to its size" : "");
     }
 

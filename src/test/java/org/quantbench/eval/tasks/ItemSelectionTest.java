@@ -29,6 +29,12 @@ class ItemSelectionTest {
     }
 
     @Test
+    void aDrawAcrossTasksLeavesOutTheTasksWithNoShare() {
+        assertThat(ItemSelection.drawnAcross(3, 9L, new int[] {5, 5, 1}))
+                .containsExactly(new ItemSelection(2, 9L), new ItemSelection(1, 9L), null);
+    }
+
+    @Test
     void aSampleAsLargeAsTheTasksTakesEverything() {
         assertThat(ItemSelection.proportionalShares(50, new int[] {3, 4})).containsExactly(3, 4);
         assertThat(ItemSelection.proportionalShares(7, new int[] {3, 4})).containsExactly(3, 4);

@@ -44,15 +44,7 @@ class TaskStepTest {
     /** A group with a per-task sample: the items are drawn across its subtasks, and the stored row says so. */
     @Test
     void aSampledGroupDrawsItsItemsAcrossTheSubtasks() throws Exception {
-        Path data = SharedData.require("data/mmlu/data");
-        Path mmlu = dir.resolve("mmlu");
-        for (String split : new String[] {"test", "dev"}) {
-            Files.createDirectories(mmlu.resolve(split));
-            for (String subject : new String[] {"anatomy", "astronomy", "virology"}) {
-                String name = subject + "_" + split + ".csv";
-                Files.createSymbolicLink(mmlu.resolve(split).resolve(name), data.resolve(split).resolve(name));
-            }
-        }
+        Path mmlu = SharedData.mmluSubjects(dir, "anatomy", "astronomy", "virology");
         try (ResultStore store = ResultStore.open(dir.resolve("db"))) {
             RunOutcome out = runOnStories260K(store, """
                     {"names": ["mmlu=%s"], "limit": 2, "sampleSeed": 7, "samples": {"mmlu": 5}}
