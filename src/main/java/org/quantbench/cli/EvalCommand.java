@@ -127,7 +127,7 @@ final class EvalCommand implements Callable<Integer> {
                             dumped.addAll(RequestLog.lines(r, runner.encodedRequests(task, numFewshot, fewShotSeed, picked)));
                         }
                         // A group's aggregate only when the whole group was asked for (mmlu, not mmlu_anatomy).
-                        if (task.group() != null && task.group().equals(request.split("=", 2)[0].strip())) {
+                        if (task.group() != null && task.group().equals(TaskSettings.taskName(request))) {
                             groups.computeIfAbsent(task.group(), g -> new ArrayList<>()).add(r);
                         }
                     }

@@ -36,11 +36,11 @@ final class TaskMeasurement implements Measurement {
         available.forEach(t -> files.addAll(t.dataFiles()));
         List<DataFile> data = files.stream().map(DataFile::of).toList();
         String name = step.step().substring("task:".length());
-        List<Task> tasks = new ArrayList<>();
-        List<ItemSelection> selections = new ArrayList<>();
-        String items = select(s, name, available, tasks, selections);
+        Selected selected = select(s, name, available);
+        List<Task> tasks = selected.tasks();
+        List<ItemSelection> selections = selected.selections();
         String definition = "task " + name + (available.size() > 1 ? " (" + available.size() + " subtasks, aggregated)" : "")
-                + ": " + items + ", " + s.numFewshot() + "-shot, few-shot seed " + fewShotSeed
+                + ": " + selected.description() + ", " + s.numFewshot() + "-shot, few-shot seed " + fewShotSeed
                 + "; lm-eval multiple-choice scoring: acc = argmax of summed continuation log-likelihoods, acc_norm = "
                 + "by UTF-8 bytes; inputs cut from the left at the model's context" + run.tokenizerTag();
         return new Prepared(definition, data, (model, progress) -> {
@@ -80,23 +80,24 @@ final class TaskMeasurement implements Measurement {
         });
     }
 
+    /** The tasks to score, one item selection each, and how they were chosen. */
+    private record Selected(List<Task> tasks, List<ItemSelection> selections, String description) {}
+
     /**
-     * The tasks to score and their items, into {@code tasks} and {@code selections}; returns how they were chosen.
      * A task with a {@code samples} entry draws that many items across its subtasks in proportion to their sizes
      * (subtasks whose share rounds to 0 are left out); the others take {@code limit} of each.
      */
-    private static String select(TaskSettings s, String name, List<Task> loaded, List<Task> tasks,
-                                 List<ItemSelection> selections) {
+    private static Selected select(TaskSettings s, String name, List<Task> loaded) {
         int drawn = s.sampleOf(name);
         if (drawn == 0) {
             ItemSelection selection = new ItemSelection(s.limit(), s.sampleSeed());
-            tasks.addAll(loaded);
-            loaded.forEach(t -> selections.add(selection));
-            return selection.describe() + " of each";
+            return new Selected(loaded, java.util.Collections.nCopies(loaded.size(), selection), selection.describe() + " of each");
         }
         long seed = s.sampleSeed() != null ? s.sampleSeed() : 0L;
         List<ItemSelection> drawnAcross = ItemSelection.drawnAcross(drawn, seed,
                 loaded.stream().mapToInt(t -> t.docs().size()).toArray());
+        List<Task> tasks = new ArrayList<>();
+        List<ItemSelection> selections = new ArrayList<>();
         int items = 0;
         for (int i = 0; i < loaded.size(); i++) {
             if (drawnAcross.get(i) != null) {
@@ -105,8 +106,8 @@ final class TaskMeasurement implements Measurement {
                 items += drawnAcross.get(i).limit();
             }
         }
-        return items + " items drawn with seed " + seed
-                + (loaded.size() > 1 ? " across the subtasks, each in proportion to its size" : "");
+        return new Selected(tasks, selections, items + " items drawn with seed " + seed
+                + (loaded.size() > 1 ? " across the subtasks, each in proportion to its size" : ""));
     }
 
     private static List<Task> load(RunContext run, String request, Path dataDir) {
