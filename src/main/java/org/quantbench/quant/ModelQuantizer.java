@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
@@ -162,27 +163,47 @@ public final class ModelQuantizer {
                                             CalibrationData calibration, ComputePool pool, QuantizedModelStore store,
                                             Path folder, Progress progress, List<String> names) {
         if (store == null) {
-            long start = System.nanoTime();
-            CalibrationPipeline.Result result = runPipeline(checkpoint, scheme, calibration, pool, progress, names.size(), null);
-            return new QuantizedModel(scheme, result.linears(), result.norms(), null, null, false,
-                    (System.nanoTime() - start) / 1e9);
+            CalibrationPipeline.Result result = runPipeline(checkpoint, scheme, calibration, pool, progress, names.size(),
+                    null, null);
+            return new QuantizedModel(scheme, result.linears(), result.norms(), null, null, false, result.seconds());
         }
         double seconds;
-        try (QuantizedModelStore.EntryWriter writer = store.writer(folder)) {
-            long start = System.nanoTime();
-            CalibrationPipeline.Result result = runPipeline(checkpoint, scheme, calibration, pool, progress, names.size(),
-                    writer::add);
-            seconds = (System.nanoTime() - start) / 1e9;
+        try (QuantizedModelStore.EntryWriter writer = store.resumableWriter(folder, progress::message)) {
+            CalibrationPipeline.Result result;
+            try {
+                result = runPipeline(checkpoint, scheme, calibration, pool, progress, names.size(), writer::add,
+                        resumption(writer));
+            } catch (CancellationException e) {
+                progress.message("cancelled; the next run of " + scheme.name() + " on this model and batch continues from"
+                        + " the last saved layer in " + writer.workFolder());
+                writer.keepForResume();
+                throw e;
+            }
+            seconds = result.seconds();
             writer.finish(scheme, result.norms(), calibrationProvenance(checkpoint, modelHash, scheme, calibration,
                     result, seconds));
         }
         return fromEntry(store, folder, scheme, codec, names, false, seconds).orElseThrow();
     }
 
+    /** The pipeline's place kept in the entry's unfinished folder, with the linears written so far. */
+    static CalibrationPipeline.Resumption resumption(QuantizedModelStore.EntryWriter writer) {
+        return new CalibrationPipeline.Resumption() {
+            @Override public Path folder() { return writer.workFolder(); }
+
+            @Override public ObjectNode saved() { return writer.savedPlace(); }
+
+            @Override public void save(ObjectNode place) { writer.savePlace(place); }
+
+            @Override public void discard() { writer.discardSaved(); }
+        };
+    }
+
     private static CalibrationPipeline.Result runPipeline(Checkpoint checkpoint, Scheme scheme,
                                                           CalibrationData calibration, ComputePool pool,
                                                           Progress progress, int total,
-                                                          BiConsumer<String, QuantizedLinear> sink) {
+                                                          BiConsumer<String, QuantizedLinear> sink,
+                                                          CalibrationPipeline.Resumption resumption) {
         int[] done = {0};
         return CalibrationPipeline.run(checkpoint, calibration,
                 SchemeCodecs.layerQuantizer(scheme), CalibrationPipeline.Options.defaults(), pool,
@@ -190,6 +211,7 @@ public final class ModelQuantizer {
                     @Override
                     public void layerDone(int layer, int layers, double loss, double seconds) {
                         progress.message(String.format("layer %d/%d: loss %.5g, %.2f s", layer + 1, layers, loss, seconds));
+                        done[0] = Math.max(done[0], layer * LinearRole.values().length);
                         for (LinearRole role : LinearRole.values()) {
                             progress.linearDone(++done[0], total, role.tensorName(layer));
                         }
@@ -199,7 +221,7 @@ public final class ModelQuantizer {
                     public void message(String line) {
                         progress.message(line);
                     }
-                }, sink);
+                }, sink, resumption);
     }
 
     private static ObjectNode calibrationProvenance(Checkpoint checkpoint, String modelHash, Scheme scheme,
@@ -213,6 +235,9 @@ public final class ModelQuantizer {
         c.put("tokens", calibration.tokens());
         c.put("seed", calibration.seed());
         c.put("inputs", "quantized previous layers (true sequential)");
+        if (result.resumedAt() > 0) {
+            c.put("resumed_at_layer", result.resumedAt());
+        }
         var losses = c.putArray("layer_losses");
         for (double l : result.layerLosses()) {
             losses.add(l);

@@ -1,5 +1,6 @@
 package org.quantbench.quant.calib;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.quantbench.engine.LayerSteps;
 import org.quantbench.model.Checkpoint;
 import org.quantbench.model.ModelConfig;
@@ -61,26 +62,55 @@ public final class CalibrationPipeline {
     }
 
     /**
+     * Where a run saves its place after a layer, so that a later run of the same quantization (same model, algorithm
+     * and batch) continues there: the next layer's inputs go to a file in {@link #folder}, the place (layer index,
+     * losses, replaced norms, the file's name) to {@link #save}, which must keep it atomically with every linear
+     * handed to the sink so far.
+     */
+    public interface Resumption {
+        Path folder();
+
+        /** The place an earlier run saved, or null to start at the first layer. */
+        ObjectNode saved();
+
+        void save(ObjectNode place);
+
+        /** Forgets a saved place this run cannot use, and the linears saved with it. */
+        void discard();
+
+        /** Seconds of work between saves: a short run is not slowed by writing its inputs after every layer. */
+        default double saveIntervalSeconds() { return 60; }
+    }
+
+    /**
      * The quantized linears by canonical name (layer order), the replacement norm vectors by canonical name (only
-     * those an algorithm replaced), each layer's loss, and whether activations were spilled to disk.
+     * those an algorithm replaced), each layer's loss, whether activations were spilled to disk, the layer this run
+     * started at (0, or where an earlier run saved its place) and the seconds of all runs together.
      */
     public record Result(Map<String, QuantizedLinear> linears, Map<String, float[]> norms, double[] layerLosses,
-                         boolean spilled) {
+                         boolean spilled, int resumedAt, double seconds) {
     }
 
     private CalibrationPipeline() {}
 
     public static Result run(Checkpoint checkpoint, CalibrationData data, LayerQuantizer algorithm, Options options,
                              ComputePool pool, Progress progress) {
-        return run(checkpoint, data, algorithm, options, pool, progress, null);
+        return run(checkpoint, data, algorithm, options, pool, progress, null, null);
     }
 
     /**
      * As above, handing each layer's quantized linears to {@code sink} as soon as the layer is done instead of keeping
      * them in the result (whose linears are then empty): a whole model's packed layers never sit in memory together.
+     * With a {@code resumption} (which needs a sink), the run continues from the place an earlier one saved and
+     * saves its own place as it goes; the linears it hands over are the same as an uninterrupted run's.
      */
     public static Result run(Checkpoint checkpoint, CalibrationData data, LayerQuantizer algorithm, Options options,
-                             ComputePool pool, Progress progress, BiConsumer<String, QuantizedLinear> sink) {
+                             ComputePool pool, Progress progress, BiConsumer<String, QuantizedLinear> sink,
+                             Resumption resumption) {
+        if (resumption != null && sink == null) {
+            throw new IllegalArgumentException("a resumable run hands its linears to a sink that keeps them");
+        }
+        long started = System.nanoTime();
         ModelConfig c = checkpoint.config();
         int n = data.sampleCount();
         int len = data.tokens();
@@ -95,13 +125,17 @@ public final class CalibrationPipeline {
                     bytesPerLayer / 1048576.0, options.memoryBudgetBytes() / 1048576.0, options.spillDir()));
         }
         LayerSteps steps = new LayerSteps(c, len, pool);
-        ActivationStore.Buffer x = embed(checkpoint, data, store);
+        SavedPlace place = savedPlace(resumption, c, n, len, progress);
+        ActivationStore.Buffer x = place != null ? place.loadInputs(store, n, len, c.dim()) : embed(checkpoint, data, store);
         Map<String, QuantizedLinear> linears = new LinkedHashMap<>();
         BiConsumer<String, QuantizedLinear> keep = sink != null ? sink : linears::put;
-        Map<String, float[]> norms = new LinkedHashMap<>();
-        double[] losses = new double[c.nLayers()];
+        Map<String, float[]> norms = place != null ? new LinkedHashMap<>(place.norms()) : new LinkedHashMap<>();
+        double[] losses = place != null ? place.losses() : new double[c.nLayers()];
+        int first = place != null ? place.nextLayer() : 0;
+        double earlier = place != null ? place.seconds() : 0;
+        long lastSave = started;
         try {
-            for (int l = 0; l < c.nLayers(); l++) {
+            for (int l = first; l < c.nLayers(); l++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("calibration cancelled before layer " + l);
                 }
@@ -130,12 +164,35 @@ public final class CalibrationPipeline {
                 } finally {
                     run.close();
                 }
-                progress.layerDone(l, c.nLayers(), losses[l], (System.nanoTime() - start) / 1e9);
+                long now = System.nanoTime();
+                if (resumption != null && l + 1 < c.nLayers() && (now - lastSave) / 1e9 >= resumption.saveIntervalSeconds()) {
+                    SavedPlace.save(resumption, l + 1, x, losses, norms, earlier + (now - started) / 1e9);
+                    lastSave = now;
+                }
+                progress.layerDone(l, c.nLayers(), losses[l], (now - start) / 1e9);
             }
         } finally {
             x.close();
         }
-        return new Result(linears, norms, losses, store.spills());
+        return new Result(linears, norms, losses, store.spills(), first, earlier + (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The place an earlier run saved, or null: none saved, or one that does not fit this run (then discarded). */
+    private static SavedPlace savedPlace(Resumption resumption, ModelConfig c, int samples, int tokens, Progress progress) {
+        if (resumption == null || resumption.saved() == null) {
+            return null;
+        }
+        try {
+            SavedPlace place = SavedPlace.read(resumption, c, samples, tokens);
+            progress.message(String.format("continuing at layer %d of %d from the place saved in %s (%.0f s of work before)",
+                    place.nextLayer() + 1, c.nLayers(), resumption.folder(), place.seconds()));
+            return place;
+        } catch (IllegalArgumentException e) {
+            progress.message("starting at the first layer: the place saved in " + resumption.folder() + " does not fit ("
+                    + e.getMessage() + ")");
+            resumption.discard();
+            return null;
+        }
     }
 
     private static ActivationStore.Buffer embed(Checkpoint checkpoint, CalibrationData data, ActivationStore store) {
