@@ -50,9 +50,10 @@ public final class QuantizedModelStore {
     private static final String NORM = "norm";
     private static final java.lang.foreign.ValueLayout.OfFloat F32 =
             java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final String PARTIAL = ".partial";
-    private static final String LOCK = "lock";
-    private static final long MAX_CHECKPOINT_BYTES = 64L << 20;
+    static final String PARTIAL = ".partial";
+    static final String LOCK = "lock";
+    static final String CHECKPOINT = "checkpoint.json";
+    static final long MAX_CHECKPOINT_BYTES = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
@@ -224,7 +225,6 @@ public final class QuantizedModelStore {
      */
     public static final class EntryWriter implements AutoCloseable {
         private static final String PARTS = "linears.parts";
-        private static final String CHECKPOINT = "checkpoint.json";
         private static final int CHUNK = 1 << 20;
 
         private record Part(String name, long offset, long length) {}
@@ -472,7 +472,7 @@ public final class QuantizedModelStore {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

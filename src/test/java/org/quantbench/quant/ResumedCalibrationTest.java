@@ -164,12 +164,18 @@ class ResumedCalibrationTest {
     @Test
     void oneWriterAtATimeAndAFailureLeavesNothing() throws IOException {
         QuantizedModelStore store = new QuantizedModelStore(tmp.resolve("cache-lock"));
-        Path folder = store.root().resolve("entry");
+        Path folder = store.root().resolve("quantized").resolve("0123456789abcdef").resolve("entry");
         try (QuantizedModelStore.EntryWriter first = store.resumableWriter(folder, line -> { })) {
             assertThatThrownBy(() -> store.resumableWriter(folder, line -> { }))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("another quantization");
+            CacheContents.Folder listed = CacheContents.list(store).getFirst();
+            assertThat(listed.name()).isEqualTo("entry.partial");
+            assertThat(listed.finished()).isFalse();
+            assertThat(listed.resumable()).isTrue();
+            assertThat(listed.inUse()).isTrue();
+            assertThatThrownBy(() -> CacheContents.delete(listed)).hasMessageContaining("being written");
         }
-        assertThat(names(store.root())).as("closed unfinished and not kept: removed").isEmpty();
+        assertThat(names(folder.getParent())).as("closed unfinished and not kept: removed").isEmpty();
         try (QuantizedModelStore.EntryWriter again = store.resumableWriter(folder, line -> { })) {
             assertThat(again.savedPlace()).isNull();
         }

@@ -166,7 +166,7 @@ public final class CalibrationPipeline {
                 }
                 long now = System.nanoTime();
                 if (resumption != null && l + 1 < c.nLayers() && (now - lastSave) / 1e9 >= resumption.saveIntervalSeconds()) {
-                    SavedPlace.save(resumption, l + 1, x, losses, norms, earlier + (now - started) / 1e9);
+                    SavedPlace.save(resumption, l + 1, c.nLayers(), x, losses, norms, earlier + (now - started) / 1e9);
                     lastSave = now;
                 }
                 progress.layerDone(l, c.nLayers(), losses[l], (now - start) / 1e9);

@@ -33,12 +33,13 @@ record SavedPlace(int nextLayer, double[] losses, Map<String, float[]> norms, do
     private static final Pattern INPUTS = Pattern.compile("inputs-\\d{1,6}\\.f32");
 
     /** Writes the inputs file first, then the place that names it, then drops the file the previous place named. */
-    static void save(CalibrationPipeline.Resumption resumption, int nextLayer, ActivationStore.Buffer x, double[] losses,
-                     Map<String, float[]> norms, double seconds) {
+    static void save(CalibrationPipeline.Resumption resumption, int nextLayer, int layers, ActivationStore.Buffer x,
+                     double[] losses, Map<String, float[]> norms, double seconds) {
         Path file = resumption.folder().resolve("inputs-" + nextLayer + ".f32");
         writeInputs(file, x);
         ObjectNode place = JSON.createObjectNode();
         place.put("next_layer", nextLayer);
+        place.put("layers", layers);
         place.put("samples", x.samples()).put("tokens", x.tokens()).put("width", x.width());
         place.put("inputs", file.getFileName().toString());
         place.put("seconds", seconds);
@@ -69,6 +70,9 @@ record SavedPlace(int nextLayer, double[] losses, Map<String, float[]> norms, do
         int next = p.path("next_layer").asInt(-1);
         if (next < 1 || next >= c.nLayers()) {
             throw new IllegalArgumentException("next layer " + p.path("next_layer") + " outside 1.." + (c.nLayers() - 1));
+        }
+        if (p.has("layers") && p.path("layers").asInt() != c.nLayers()) {
+            throw new IllegalArgumentException("saved for " + p.path("layers") + " layers, the model has " + c.nLayers());
         }
         if (p.path("samples").asInt() != samples || p.path("tokens").asInt() != tokens || p.path("width").asInt() != c.dim()) {
             throw new IllegalArgumentException("inputs of " + p.path("samples") + " x " + p.path("tokens") + " x "
