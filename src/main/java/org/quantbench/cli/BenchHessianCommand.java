@@ -23,20 +23,26 @@ final class BenchHessianCommand implements Callable<Integer> {
     @Option(names = "--tokens", paramLabel = "N", description = "Calibration tokens per add (one 512-token sample: 512).")
     int tokens = 512;
 
-    @Option(names = "--repeats", description = "Timed adds per width after one warm-up; the median is reported (default 3).")
+    @Option(names = "--repeats", description = "Timed adds per width after the warm-up; the median is reported (default 3).")
     int repeats = 3;
+
+    @Option(names = "--warm-up", paramLabel = "SECONDS", description = "Untimed adds per width, for at least this long"
+            + " and at least one add (default 2): a few milliseconds of adds would time the JIT's early code, not the kernel.")
+    double warmUpSeconds = 2;
 
     @Option(names = "--threads", description = "Compute threads (default 2).")
     int threads = 2;
 
     @Override
     public Integer call() {
-        if (tokens < 1 || repeats < 1 || threads < 1 || cols.stream().anyMatch(c -> c < 1 || c > 65536)) {
-            throw new IllegalArgumentException("need tokens, repeats, threads >= 1 and widths 1..65536");
+        if (tokens < 1 || repeats < 1 || threads < 1 || cols.stream().anyMatch(c -> c < 1 || c > 65536)
+                || !(warmUpSeconds >= 0 && warmUpSeconds <= 600)) {
+            throw new IllegalArgumentException("need tokens, repeats, threads >= 1, widths 1..65536 and a warm-up of 0..600 s");
         }
         MachineProbe probe = new MachineProbe(MachineProbe.DEFAULT_FMA_WINDOW, MachineProbe.DEFAULT_BUFFER_BYTES, 1);
-        System.out.printf("Hessian accumulation, %d tokens per add, %d threads, median of %d after 1 warm-up; flops ="
-                + " width^2 x tokens (the lower triangle, 2 flops per multiply-add)%n", tokens, threads, repeats);
+        System.out.printf("Hessian accumulation, %d tokens per add, %d threads, median of %d after %.1f s of warm-up"
+                + " adds; flops = width^2 x tokens (the lower triangle, 2 flops per multiply-add)%n", tokens, threads, repeats,
+                warmUpSeconds);
         try (ComputePool pool = new ComputePool(threads)) {
             for (int width : cols) {
                 float[] x = new float[Math.multiplyExact(tokens, width)];
@@ -46,7 +52,12 @@ final class BenchHessianCommand implements Callable<Integer> {
                 }
                 HessianAccumulator acc = new HessianAccumulator(width);
                 double peakBefore = probe.fmaPeakGflops(threads);
-                acc.add(x, tokens, pool);
+                long warmUpEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);
+                int warmUps = 0;
+                do {
+                    acc.add(x, tokens, pool);
+                    warmUps++;
+                } while (System.nanoTime() < warmUpEnd);
                 double[] seconds = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
                     long t0 = System.nanoTime();
@@ -57,9 +68,9 @@ final class BenchHessianCommand implements Callable<Integer> {
                 Arrays.sort(seconds);
                 double median = seconds[repeats / 2];
                 double gflops = (double) width * width * tokens / median / 1e9;
-                System.out.printf("width %5d: %.3f s per add (min %.3f, max %.3f) = %.1f GFLOP/s; FMA peak %.1f GFLOP/s"
-                                + " -> %.0f%% of peak%n", width, median, seconds[0], seconds[repeats - 1], gflops, peak,
-                        100 * gflops / peak);
+                System.out.printf("width %5d: %.2f ms per add (min %.2f, max %.2f; %d warm-up adds) = %.1f GFLOP/s;"
+                                + " FMA peak %.1f GFLOP/s -> %.0f%% of peak%n", width, median * 1e3, seconds[0] * 1e3,
+                        seconds[repeats - 1] * 1e3, warmUps, gflops, peak, 100 * gflops / peak);
             }
         }
         return 0;

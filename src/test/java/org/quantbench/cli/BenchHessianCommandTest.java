@@ -9,9 +9,10 @@ class BenchHessianCommandTest {
 
     @Test
     void reportsEveryWidthAgainstThePeak() {
-        CliRun r = CliRun.of("bench-hessian", "--cols", "7,50", "--tokens", "3", "--repeats", "1", "--threads", "2");
+        CliRun r = CliRun.of("bench-hessian", "--cols", "7,50", "--tokens", "3", "--repeats", "1", "--threads", "2",
+                "--warm-up", "0");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("width +7: .* GFLOP/s; FMA peak .* of peak")
+        assertThat(r.out()).containsPattern("width +7: .* ms per add .*1 warm-up adds\\) = .* GFLOP/s; FMA peak .* of peak")
                 .containsPattern("width +50: .* of peak");
     }
 
@@ -20,5 +21,12 @@ class BenchHessianCommandTest {
         CliRun r = CliRun.of("bench-hessian", "--cols", "0");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("widths 1..65536");
+    }
+
+    @Test
+    void refusesANegativeWarmUp() {
+        CliRun r = CliRun.of("bench-hessian", "--cols", "7", "--warm-up", "-1");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("warm-up of 0..600 s");
     }
 }
