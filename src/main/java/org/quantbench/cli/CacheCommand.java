@@ -51,7 +51,7 @@ final class CacheCommand implements Callable<Integer> {
         int unfinished = 0;
         for (CacheContents.Folder f : kept) {
             System.out.printf("  %s  %-60s %11s  %s%s%n", f.modelHash(), f.name(), Bytes.human(f.bytes()), WHEN.format(f.modified()),
-                    f.finished() ? "" : "  " + state(f));
+                    f.finished() ? "" : "  (" + f.state() + ")");
             total += f.bytes();
             unfinished += f.finished() ? 0 : 1;
         }
@@ -60,14 +60,5 @@ final class CacheCommand implements Callable<Integer> {
         }
         System.out.printf("%d entries (%d unfinished), %s%n", kept.size(), unfinished, Bytes.human(total));
         return 0;
-    }
-
-    private static String state(CacheContents.Folder f) {
-        if (!f.resumable()) {
-            return "(unfinished: left by a quantization that stopped; nothing to continue)";
-        }
-        String saved = f.layersDone().isEmpty() ? "nothing saved yet"
-                : f.layersDone().getAsInt() + (f.layers().isPresent() ? " of " + f.layers().getAsInt() : "") + " layers saved";
-        return "(unfinished: " + saved + (f.inUse() ? "; running now" : "; the same command continues it") + ")";
     }
 }

@@ -43,6 +43,19 @@ public final class CacheContents {
      */
     public record Folder(Path path, String modelHash, String name, boolean finished, boolean resumable, long bytes,
                          Instant modified, OptionalInt layersDone, OptionalInt layers, boolean inUse) {
+
+        /** What the folder is, in words: "finished", or why it is not and what the next run of it does. */
+        public String state() {
+            if (finished) {
+                return "finished";
+            }
+            if (!resumable) {
+                return "unfinished: left by a quantization that stopped; nothing to continue";
+            }
+            String saved = layersDone.isEmpty() ? "nothing saved yet"
+                    : layersDone.getAsInt() + (layers.isPresent() ? " of " + layers.getAsInt() : "") + " layers saved";
+            return "unfinished: " + saved + (inUse ? "; running now" : "; the same quantization continues it");
+        }
     }
 
     /** Every entry folder of the store, finished ones first, then by model and name. */

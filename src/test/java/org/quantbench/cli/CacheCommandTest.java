@@ -2,6 +2,7 @@ package org.quantbench.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantbench.quant.CacheLayouts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,40 +10,27 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The cache listing on a folder laid out as the store writes it: a finished entry, a calibration run's unfinished
- * folder with a saved place, and a temporary folder a killed one-shot quantization left behind.
+ * The cache listing on a folder laid out as the store writes it ({@link CacheLayouts#sample}): a finished entry, a
+ * calibration run's unfinished folder with a saved place, and a temporary folder a killed one-shot quantization left.
  */
 class CacheCommandTest {
 
-    private static Path layout(Path cache) throws Exception {
-        Path model = cache.resolve("quantized").resolve("0123456789abcdef");
-        Path done = Files.createDirectories(model.resolve("W4A16-RTN-g128-sym"));
-        Files.write(done.resolve("linears.safetensors"), new byte[2048]);
-        Files.writeString(done.resolve("entry.json"), "{}");
-        Path partial = Files.createDirectories(model.resolve("W4A16-GPTQ-g128-sym+calib-x.partial"));
-        Files.write(partial.resolve("linears.parts"), new byte[4096]);
-        Files.writeString(partial.resolve("checkpoint.json"), "{\"place\": {\"next_layer\": 3, \"layers\": 30}}");
-        Path stale = Files.createDirectories(model.resolve("NF4.tmp123"));
-        Files.write(stale.resolve("linears.parts"), new byte[100]);
-        return model;
-    }
-
     @Test
     void listsEntriesAndUnfinishedRunsWithTheirState(@TempDir Path cache) throws Exception {
-        layout(cache);
+        CacheLayouts.sample(cache);
         CliRun r = CliRun.of("cache", "--cache", cache.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         String[] lines = r.out().split("\n");
         assertThat(lines[1]).contains("0123456789abcdef").contains("W4A16-RTN-g128-sym ").contains("2.00 KiB");
         assertThat(r.out()).contains("W4A16-GPTQ-g128-sym+calib-x.partial")
-                .contains("(unfinished: 3 of 30 layers saved; the same command continues it)")
+                .contains("(unfinished: 3 of 30 layers saved; the same quantization continues it)")
                 .contains("NF4.tmp123").contains("left by a quantization that stopped")
                 .contains("3 entries (2 unfinished)");
     }
 
     @Test
     void deletesByNameOrEveryUnfinishedFolder(@TempDir Path cache) throws Exception {
-        Path model = layout(cache);
+        Path model = CacheLayouts.sample(cache);
         CliRun unknown = CliRun.of("cache", "--cache", cache.toString(), "--delete", "NF4");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("--delete NF4: no such entry");

@@ -26,12 +26,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The window's frame: a navigation rail (one button per page, Ctrl+1..Ctrl+6), a tool bar, the current page and a
+ * The window's frame: a navigation rail (one button per page, Ctrl+1..Ctrl+7), a tool bar, the current page and a
  * status line. Pages are built once and swapped, so their state survives navigation.
  */
 final class MainWindow {
     private static final Map<Page, Icon> ICONS = Map.of(Page.MODEL, Icon.MODEL, Page.SCHEMES, Icon.SCHEMES,
-            Page.EVALUATIONS, Icon.EVALUATIONS, Page.JOBS, Icon.JOBS, Page.COMPARE, Icon.COMPARE, Page.EXPORT, Icon.EXPORT);
+            Page.EVALUATIONS, Icon.EVALUATIONS, Page.JOBS, Icon.JOBS, Page.COMPARE, Icon.COMPARE, Page.EXPORT, Icon.EXPORT,
+            Page.CACHE, Icon.CACHE);
 
     private final BorderPane root = new BorderPane();
     private final ToolBar toolBar = new ToolBar();

@@ -17,6 +17,7 @@ import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import org.quantbench.ui.viewmodel.CacheViewModel;
 import org.quantbench.ui.viewmodel.CompareViewModel;
 import org.quantbench.ui.viewmodel.EvaluationsViewModel;
 import org.quantbench.ui.viewmodel.ExportViewModel;
@@ -64,6 +65,7 @@ public final class WorkbenchWindow {
     private final CompareViewModel compare;
     private final JobsViewModel jobs;
     private final ExportViewModel export;
+    private final CacheViewModel cache;
     private final Scene scene;
 
     public WorkbenchWindow(Stage stage, WorkbenchDirs dirs, ModelLoading loading, Map<String, String> env) {
@@ -82,6 +84,7 @@ public final class WorkbenchWindow {
         compare = new CompareViewModel(store, background, dialogs);
         jobs = new JobsViewModel(queue, background, dialogs, setup, compare, store, loading, paths);
         export = new ExportViewModel(compare.tableProperty(), dialogs);
+        cache = new CacheViewModel(loading.cacheRoot(), background, dialogs);
 
         Map<Page, Parent> pages = new EnumMap<>(Page.class);
         pages.put(Page.MODEL, new ModelView(model, hub, memory).root());
@@ -90,9 +93,16 @@ public final class WorkbenchWindow {
         pages.put(Page.JOBS, new JobsView(jobs).root());
         pages.put(Page.COMPARE, new CompareView(compare, main.darkProperty()).root());
         pages.put(Page.EXPORT, new ExportView(export).root());
+        pages.put(Page.CACHE, new CacheView(cache).root());
         MainWindow window = new MainWindow(main, pages);
         window.addTools(tools());
         model.statusProperty().addListener((o, was, now) -> main.statusProperty().set(now));
+        // Jobs add and finish entries at any time: the page reads the folder whenever it is shown.
+        main.pageProperty().addListener((o, was, now) -> {
+            if (now == Page.CACHE) {
+                cache.refresh();
+            }
+        });
         schemes.selectedCountProperty().addListener((o, was, now) ->
                 main.statusProperty().set(now + " schemes ticked; the base model is always measured."));
 
@@ -241,4 +251,6 @@ public final class WorkbenchWindow {
     public CompareViewModel compare() { return compare; }
 
     public ExportViewModel export() { return export; }
+
+    public CacheViewModel cache() { return cache; }
 }

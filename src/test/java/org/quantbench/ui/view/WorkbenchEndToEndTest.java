@@ -115,6 +115,11 @@ class WorkbenchEndToEndTest {
         robot.clickOn("#nav-compare");
         assertThat(robot.lookup("#chart-viewer").queryAs(org.jfree.chart.fx.ChartViewer.class).getChart()).isNotNull();
         robot.interact(() -> window.export().folderProperty().set("results/demo"));
+        // The run's quantized models are in the cache the window shares with its jobs; the Cache page lists them.
+        robot.clickOn("#nav-cache");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.cache().rows().size() == 3);
+        assertThat(window.cache().rows()).extracting(r -> r.name() + " " + r.state())
+                .containsExactlyInAnyOrder("W8A8-INT finished", "FP8-dynamic finished", "NF4-DQ finished");
         screenshots(robot);
     }
 
