@@ -1,11 +1,9 @@
 package org.quantbench.ui.view;
 
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.SelectionMode;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -15,7 +13,6 @@ import org.quantbench.ui.viewmodel.CacheViewModel;
 import org.quantbench.ui.viewmodel.Page;
 
 import java.util.List;
-import java.util.function.Function;
 
 /** The Cache page: the quantized models on disk with their state and size; refresh, delete the selected, delete the unfinished. */
 final class CacheView {
@@ -26,11 +23,11 @@ final class CacheView {
         TableView<CacheRow> table = new TableView<>(vm.rows());
         table.setId("cache-table");
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.getColumns().add(column("Entry", 330, CacheRow::name));
-        table.getColumns().add(column("Model", 140, CacheRow::model));
-        table.getColumns().add(column("Size", 90, CacheRow::size));
-        table.getColumns().add(column("Modified", 130, CacheRow::modified));
-        table.getColumns().add(column("State", 300, CacheRow::state));
+        table.getColumns().add(Forms.textColumn("Entry", 330, CacheRow::name));
+        table.getColumns().add(Forms.textColumn("Model", 140, CacheRow::model));
+        table.getColumns().add(Forms.textColumn("Size", 90, CacheRow::size));
+        table.getColumns().add(Forms.textColumn("Modified", 130, CacheRow::modified));
+        table.getColumns().add(Forms.textColumn("State", 300, CacheRow::state));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No quantized models yet: a run that quantizes puts them here."));
 
@@ -58,13 +55,6 @@ final class CacheView {
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox.setVgrow(card, Priority.ALWAYS);
         root.getChildren().add(card);
-    }
-
-    private static TableColumn<CacheRow, String> column(String title, double width, Function<CacheRow, String> text) {
-        TableColumn<CacheRow, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(v -> new ReadOnlyStringWrapper(text.apply(v.getValue())));
-        c.setPrefWidth(width);
-        return c;
     }
 
     VBox root() { return root; }

@@ -1,10 +1,12 @@
 package org.quantbench.ui.view;
 
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.StringProperty;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
@@ -18,6 +20,7 @@ import org.quantbench.ui.viewmodel.IntField;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** Building blocks the views share: page headers, cards, label/field grids, bound text fields, file pickers. */
 final class Forms {
@@ -152,6 +155,14 @@ final class Forms {
                         .filter(k -> k.title().equals(s)).findFirst().orElse(null);
             }
         };
+    }
+
+    /** A read-only text column of {@code width} pixels showing {@code text} of each row. */
+    static <T> TableColumn<T, String> textColumn(String title, double width, Function<T, String> text) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(v -> new ReadOnlyStringWrapper(text.apply(v.getValue())));
+        c.setPrefWidth(width);
+        return c;
     }
 
     static Tooltip tip(String text) {

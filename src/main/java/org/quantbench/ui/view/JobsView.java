@@ -1,7 +1,6 @@
 package org.quantbench.ui.view;
 
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -114,22 +113,14 @@ final class JobsView {
     private static TableView<RowProgress.Row> schemeTable() {
         TableView<RowProgress.Row> t = new TableView<>();
         t.setId("job-schemes");
-        t.getColumns().add(textColumn("Scheme", 240, RowProgress.Row::row));
-        t.getColumns().add(textColumn("Steps", 130, JobRow::stepsText));
-        t.getColumns().add(textColumn("Running", 200, JobRow::runningText));
-        t.getColumns().add(textColumn("Time", 110, JobRow::spentText));
-        t.getColumns().add(textColumn("Time left", 110, JobRow::leftText));
+        t.getColumns().add(Forms.textColumn("Scheme", 240, RowProgress.Row::row));
+        t.getColumns().add(Forms.textColumn("Steps", 130, JobRow::stepsText));
+        t.getColumns().add(Forms.textColumn("Running", 200, JobRow::runningText));
+        t.getColumns().add(Forms.textColumn("Time", 110, JobRow::spentText));
+        t.getColumns().add(Forms.textColumn("Time left", 110, JobRow::leftText));
         t.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         t.setPlaceholder(new Label("Select a run to see its schemes."));
         return t;
-    }
-
-    private static TableColumn<RowProgress.Row, String> textColumn(String title, double width,
-                                                                  java.util.function.Function<RowProgress.Row, String> text) {
-        TableColumn<RowProgress.Row, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(v -> new ReadOnlyStringWrapper(text.apply(v.getValue())));
-        c.setPrefWidth(width);
-        return c;
     }
 
     VBox root() { return root; }
