@@ -12,6 +12,7 @@ import org.quantbench.export.synth.SyntheticShape;
 import org.quantbench.model.hf.HfFolderCheckpoint;
 import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.quant.calib.CalibrationPipeline;
+import org.quantbench.quant.calib.RandomTokens;
 import org.quantbench.tensor.ComputePool;
 
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 
@@ -43,14 +43,7 @@ class ResumedCalibrationTest {
         SyntheticModelWriter.of(SHAPE, 5).withTiedEmbeddings(false).write(tmp.resolve("model"));
         ckpt = HfFolderCheckpoint.open(tmp.resolve("model"));
         pool = new ComputePool(2);
-        Random r = new Random(3);
-        int[][] tokens = new int[6][48];
-        for (int[] s : tokens) {
-            for (int i = 0; i < s.length; i++) {
-                s[i] = r.nextInt(SHAPE.vocab());
-            }
-        }
-        calibration = new CalibrationData(tmp.resolve("random-tokens"), "0".repeat(64), tokens, 48, 0);
+        calibration = RandomTokens.calibration(tmp, SHAPE.vocab(), 6, 48, 3);
     }
 
     @AfterAll

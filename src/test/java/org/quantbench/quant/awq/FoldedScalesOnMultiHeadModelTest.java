@@ -14,6 +14,7 @@ import org.quantbench.export.synth.SyntheticShape;
 import org.quantbench.model.hf.HfFolderCheckpoint;
 import org.quantbench.quant.calib.CalibrationData;
 import org.quantbench.quant.calib.CalibrationPipeline;
+import org.quantbench.quant.calib.RandomTokens;
 import org.quantbench.quant.calib.LayerQuantizer;
 import org.quantbench.quant.intq.IntGroupedLinear;
 import org.quantbench.quant.intq.IntQuantizer;
@@ -25,7 +26,6 @@ import org.quantbench.tensor.WeightTensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +50,7 @@ class FoldedScalesOnMultiHeadModelTest {
         SyntheticModelWriter.of(SHAPE, 3).withTiedEmbeddings(false).write(tmp.resolve("model"));
         ckpt = HfFolderCheckpoint.open(tmp.resolve("model"));
         pool = new ComputePool(2);
-        calibration = new CalibrationData(tmp.resolve("random-tokens"), "0".repeat(64), tokens(8, 64, 1), 64, 0);
+        calibration = RandomTokens.calibration(tmp, SHAPE.vocab(), 8, 64, 1);
         base = logits(LinearFactory.STORED);
     }
 
@@ -62,19 +62,8 @@ class FoldedScalesOnMultiHeadModelTest {
         }
     }
 
-    private static int[][] tokens(int samples, int length, long seed) {
-        Random r = new Random(seed);
-        int[][] t = new int[samples][length];
-        for (int[] s : t) {
-            for (int i = 0; i < length; i++) {
-                s[i] = r.nextInt(SHAPE.vocab());
-            }
-        }
-        return t;
-    }
-
     private static float[] logits(LinearFactory factory) {
-        int[] text = tokens(1, 48, 9)[0];
+        int[] text = RandomTokens.of(SHAPE.vocab(), 1, 48, 9)[0];
         int vocab = SHAPE.vocab();
         float[] all = new float[text.length * vocab];
         new InferenceSession(LlamaModel.load(ckpt, factory), 64, 64, pool).forward(text, 0, text.length,
