@@ -16,7 +16,13 @@ public final class TiledMatmul {
      * whole ggml blocks of 32 weights (their tile decoders widen whole blocks).
      */
     static final int K_ALIGN = 32;
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * MatmulKernels.K_BLOCK]);
+    /**
+     * Rows up to this width are multiplied in one pass ({@link MatmulKernels#tileWhole}), their lane sums never leaving
+     * registers; a 16-row tile of 768 floats (48 KB) still mostly stays in L1.
+     */
+    static final int WHOLE_MAX = 768;
+    private static final int TILE_STRIDE = Math.max(WHOLE_MAX, MatmulKernels.K_BLOCK);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * TILE_STRIDE]);
     private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** Widens {@code len} weights of row {@code row} starting at column {@code col} into {@code dst[dstOff..]}. */
@@ -43,17 +49,24 @@ public final class TiledMatmul {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
             float[] tile = TILE.get();
+            if (cols <= WHOLE_MAX) {
+                for (int r = 0; r < n; r++) {
+                    decoder.decode(o0 + r, 0, cols, tile, r * TILE_STRIDE);
+                }
+                MatmulKernels.tileWhole(tile, TILE_STRIDE, n, in, cols, cols, tokens, out, rows, o0);
+                return;
+            }
             int accSize = n * tokens * MatmulKernels.accumulatorWidth();
             float[] acc = accumulators(accSize);
             java.util.Arrays.fill(acc, 0, accSize, 0f);
             for (int kb = 0; kb < cols; kb += step) {
                 int len = Math.min(step, cols - kb);
                 for (int r = 0; r < n; r++) {
-                    decoder.decode(o0 + r, kb, len, tile, r * MatmulKernels.K_BLOCK);
+                    decoder.decode(o0 + r, kb, len, tile, r * TILE_STRIDE);
                 }
-                MatmulKernels.tileBlock(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc);
+                MatmulKernels.tileBlock(tile, TILE_STRIDE, n, in, cols, kb, len, tokens, acc);
                 if (kb + len == cols) {
-                    MatmulKernels.finishTile(tile, MatmulKernels.K_BLOCK, n, in, cols, kb, len, tokens, acc, out, rows, o0);
+                    MatmulKernels.finishTile(tile, TILE_STRIDE, n, in, cols, kb, len, tokens, acc, out, rows, o0);
                 }
             }
         });

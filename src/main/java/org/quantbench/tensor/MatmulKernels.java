@@ -178,6 +178,75 @@ public final class MatmulKernels {
         }
     }
 
+    /**
+     * A whole GEMM tile in one pass, for rows of at most one K-block: {@code out[t*outStride + o0 + r] = dot(w_r, x_t)}
+     * in the canonical order. The 4 x 4 register tile starts at zero and is summed where it ends, so no lane state
+     * goes through memory (for a 16-row tile of 256 tokens that state is 256 KB, filled, stored and reloaded per block).
+     */
+    public static void tileWhole(float[] w, int wStride, int rows, float[] x, int xStride, int len, int tokens,
+                                 float[] out, int outStride, int o0) {
+        int fullRows = VectorSupport.enabled() ? rows & ~3 : 0;
+        float[] lanes = new float[16 * L];
+        int t = 0;
+        if (fullRows > 0) {
+            t = tokens & ~3;
+            // Eight rows at a time sweep the tokens, so their weights (8 x 768 floats at most) stay in L1 beside four tokens.
+            for (int r8 = 0; r8 < fullRows; r8 += 8) {
+                int r8End = Math.min(fullRows, r8 + 8);
+                for (int u = 0; u < t; u += 4) {
+                    for (int r = r8; r < r8End; r += 4) {
+                        whole4x4(w, r * wStride, wStride, x, u * xStride, xStride, len, lanes, out, u * outStride + o0 + r, outStride);
+                    }
+                }
+            }
+        }
+        for (int u = 0; u < tokens; u++) {
+            int first = u < t ? fullRows : 0;
+            int r = first;
+            for (; r + 4 <= fullRows; r += 4) {
+                dot4(x, u * xStride, w, r * wStride, (r + 1) * wStride, (r + 2) * wStride, (r + 3) * wStride, len, out, u * outStride + o0 + r);
+            }
+            for (; r < rows; r++) {
+                out[u * outStride + o0 + r] = dot(w, r * wStride, x, u * xStride, len);
+            }
+        }
+    }
+
+    /**
+     * The 4 x 4 register tile from zero over the full vectors, its 16 accumulators then stored to {@code lanes} and
+     * summed from there: summing them in place would keep vectors live across the tails' loops, which C2 boxes.
+     */
+    private static void whole4x4(float[] w, int w0, int ws, float[] x, int x0, int xs, int len, float[] lanes,
+                                 float[] out, int o, int os) {
+        FloatVector a00 = FloatVector.zero(S), a10 = a00, a20 = a00, a30 = a00, a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+        FloatVector a02 = a00, a12 = a00, a22 = a00, a32 = a00, a03 = a00, a13 = a00, a23 = a00, a33 = a00;
+        int bound = S.loopBound(len);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector w0v = FloatVector.fromArray(S, w, w0 + i);
+            FloatVector w1v = FloatVector.fromArray(S, w, w0 + ws + i);
+            FloatVector w2v = FloatVector.fromArray(S, w, w0 + 2 * ws + i);
+            FloatVector w3v = FloatVector.fromArray(S, w, w0 + 3 * ws + i);
+            FloatVector xv = FloatVector.fromArray(S, x, x0 + i);
+            a00 = w0v.fma(xv, a00); a10 = w1v.fma(xv, a10); a20 = w2v.fma(xv, a20); a30 = w3v.fma(xv, a30);
+            xv = FloatVector.fromArray(S, x, x0 + xs + i);
+            a01 = w0v.fma(xv, a01); a11 = w1v.fma(xv, a11); a21 = w2v.fma(xv, a21); a31 = w3v.fma(xv, a31);
+            xv = FloatVector.fromArray(S, x, x0 + 2 * xs + i);
+            a02 = w0v.fma(xv, a02); a12 = w1v.fma(xv, a12); a22 = w2v.fma(xv, a22); a32 = w3v.fma(xv, a32);
+            xv = FloatVector.fromArray(S, x, x0 + 3 * xs + i);
+            a03 = w0v.fma(xv, a03); a13 = w1v.fma(xv, a13); a23 = w2v.fma(xv, a23); a33 = w3v.fma(xv, a33);
+        }
+        a00.intoArray(lanes, 0); a10.intoArray(lanes, L); a20.intoArray(lanes, 2 * L); a30.intoArray(lanes, 3 * L);
+        a01.intoArray(lanes, 4 * L); a11.intoArray(lanes, 5 * L); a21.intoArray(lanes, 6 * L); a31.intoArray(lanes, 7 * L);
+        a02.intoArray(lanes, 8 * L); a12.intoArray(lanes, 9 * L); a22.intoArray(lanes, 10 * L); a32.intoArray(lanes, 11 * L);
+        a03.intoArray(lanes, 12 * L); a13.intoArray(lanes, 13 * L); a23.intoArray(lanes, 14 * L); a33.intoArray(lanes, 15 * L);
+        for (int t = 0; t < 4; t++) {
+            int xt = x0 + t * xs;
+            for (int r = 0; r < 4; r++) {
+                out[o + t * os + r] = finish(FloatVector.fromArray(S, lanes, (4 * t + r) * L), w, w0 + r * ws, x, xt, bound, len);
+            }
+        }
+    }
+
     private static void tile4x4(float[] w, int w0, int ws, float[] x, int x0, int xs, int len, float[] acc, int a0, int as) {
         int b0 = a0 + as, c0 = a0 + 2 * as, d0 = a0 + 3 * as;
         FloatVector a00 = FloatVector.fromArray(S, acc, a0), a10 = FloatVector.fromArray(S, acc, a0 + L);

@@ -21,7 +21,7 @@ class DenseLinearTest {
     static Stream<Arguments> shapes() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (DType type : new DType[] {DType.F32, DType.BF16, DType.F16}) {
-            for (int cols : new int[] {1, 7, 64, 172, 576, 1024, 1030, 4099}) {
+            for (int cols : new int[] {1, 7, 64, 172, 576, 768, 769, 1024, 1030, 4099}) {
                 for (int rows : new int[] {1, 13, 35}) {
                     b.add(Arguments.of(type, rows, cols));
                 }
