@@ -1,7 +1,9 @@
 package org.quantbench.engine;
 
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.MatmulKernels;
+import org.quantbench.tensor.VectorSupport;
 
 /**
  * The GEMM every weight format shares: each task widens a tile of {@link #CHUNK_ROWS} rows x one K-block to
@@ -22,7 +24,14 @@ public final class TiledMatmul {
      */
     static final int WHOLE_MAX = 768;
     private static final int TILE_STRIDE = Math.max(WHOLE_MAX, MatmulKernels.K_BLOCK);
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[CHUNK_ROWS * TILE_STRIDE]);
+    /** Floats in a 64-byte line: row strides that are multiples of it keep every row on a line. */
+    private static final int LINE_FLOATS = 16;
+    /** Where a buffer's first 64-byte line starts: weight tiles and activation rows begin there (see {@link ArrayAlignment}). */
+    private static final int PAD = ArrayAlignment.floatPad();
+    /** Activation rows are copied to line-aligned rows when alignment is known and kernels are vectorized. */
+    private static final boolean ALIGN_ROWS = ArrayAlignment.known() && VectorSupport.enabled();
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[PAD + CHUNK_ROWS * TILE_STRIDE]);
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** Widens {@code len} weights of row {@code row} starting at column {@code col} into {@code dst[dstOff..]}. */
@@ -45,15 +54,18 @@ public final class TiledMatmul {
 
     public static void forward(int rows, int cols, TileDecoder decoder, float[] in, float[] out, int tokens, ComputePool pool) {
         int step = kStep(cols);
+        int xStride = ALIGN_ROWS ? (cols + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS : cols;
+        int xOff = ALIGN_ROWS ? PAD : 0;
+        float[] x = ALIGN_ROWS ? alignedRows(in, cols, tokens, xStride) : in;
         pool.forEach(chunks(rows), workPerChunk(cols, tokens), c -> {
             int o0 = c * CHUNK_ROWS;
             int n = Math.min(CHUNK_ROWS, rows - o0);
             float[] tile = TILE.get();
             if (cols <= WHOLE_MAX) {
                 for (int r = 0; r < n; r++) {
-                    decoder.decode(o0 + r, 0, cols, tile, r * TILE_STRIDE);
+                    decoder.decode(o0 + r, 0, cols, tile, PAD + r * TILE_STRIDE);
                 }
-                MatmulKernels.tileWhole(tile, TILE_STRIDE, n, in, cols, cols, tokens, out, rows, o0);
+                MatmulKernels.tileWhole(tile, PAD, TILE_STRIDE, n, x, xOff, xStride, cols, tokens, out, rows, o0);
                 return;
             }
             int accSize = n * tokens * MatmulKernels.accumulatorWidth();
@@ -62,14 +74,31 @@ public final class TiledMatmul {
             for (int kb = 0; kb < cols; kb += step) {
                 int len = Math.min(step, cols - kb);
                 for (int r = 0; r < n; r++) {
-                    decoder.decode(o0 + r, kb, len, tile, r * TILE_STRIDE);
+                    decoder.decode(o0 + r, kb, len, tile, PAD + r * TILE_STRIDE);
                 }
-                MatmulKernels.tileBlock(tile, TILE_STRIDE, n, in, cols, kb, len, tokens, acc);
+                MatmulKernels.tileBlock(tile, PAD, TILE_STRIDE, n, x, xStride, xOff + kb, len, tokens, acc);
                 if (kb + len == cols) {
-                    MatmulKernels.finishTile(tile, TILE_STRIDE, n, in, cols, kb, len, tokens, acc, out, rows, o0);
+                    MatmulKernels.finishTile(tile, PAD, TILE_STRIDE, n, x, xStride, xOff + kb, len, tokens, acc, out, rows, o0);
                 }
             }
         });
+    }
+
+    /**
+     * {@code in}'s rows in this (calling) thread's buffer, each starting on a 64-byte line: the workers read them while
+     * the caller waits in {@code forEach}, and the next call may reuse the buffer.
+     */
+    private static float[] alignedRows(float[] in, int cols, int tokens, int stride) {
+        float[][] holder = ROWS.get();
+        int size = PAD + tokens * stride;
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        float[] x = holder[0];
+        for (int t = 0; t < tokens; t++) {
+            System.arraycopy(in, t * cols, x, PAD + t * stride, cols);
+        }
+        return x;
     }
 
     /**

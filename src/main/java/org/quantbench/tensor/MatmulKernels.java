@@ -109,12 +109,12 @@ public final class MatmulKernels {
 
     /**
      * One K-block [xOff, xOff+len) of a GEMM tile: for {@code r < rows}, {@code t < tokens}, accumulates
-     * {@code w[r*wStride ..+len) . x[t*xStride + xOff ..+len)} lane-wise into the state
+     * {@code w[wOff + r*wStride ..+len) . x[t*xStride + xOff ..+len)} lane-wise into the state
      * {@code acc[(t*rows + r)*L ..+L)}, which starts zeroed. Blocks must be visited in order and only the last may
      * be ragged; {@link #finishTile} then turns the state into outputs. Keeping "first" and "last" out of the hot
      * loop keeps C2 from boxing vectors at control-flow merges.
      */
-    public static void tileBlock(float[] w, int wStride, int rows, float[] x, int xStride, int xOff, int len,
+    public static void tileBlock(float[] w, int wOff, int wStride, int rows, float[] x, int xStride, int xOff, int len,
                                  int tokens, float[] acc) {
         if (!VectorSupport.enabled()) {
             for (int r = 0; r < rows; r++) {
@@ -122,7 +122,7 @@ public final class MatmulKernels {
                     int a = (t * rows + r) * L;
                     float s = acc[a];
                     for (int i = 0; i < len; i++) {
-                        s += w[r * wStride + i] * x[t * xStride + xOff + i];
+                        s += w[wOff + r * wStride + i] * x[t * xStride + xOff + i];
                     }
                     acc[a] = s;
                 }
@@ -133,19 +133,19 @@ public final class MatmulKernels {
         int t = 0;
         for (; t + 4 <= tokens; t += 4) {
             for (int r = 0; r < fullRows; r += 4) {
-                tile4x4(w, r * wStride, wStride, x, t * xStride + xOff, xStride, len, acc, (t * rows + r) * L, rows * L);
+                tile4x4(w, wOff + r * wStride, wStride, x, t * xStride + xOff, xStride, len, acc, (t * rows + r) * L, rows * L);
             }
         }
         for (; t < tokens; t++) {
             for (int r = 0; r < fullRows; r += 4) {
-                tile4x1(w, r * wStride, wStride, x, t * xStride + xOff, len, acc, (t * rows + r) * L);
+                tile4x1(w, wOff + r * wStride, wStride, x, t * xStride + xOff, len, acc, (t * rows + r) * L);
             }
         }
         int r = fullRows;
         for (; r < rows; r++) {
             for (int u = 0; u < tokens; u++) {
                 int a = (u * rows + r) * L;
-                int wr = r * wStride;
+                int wr = wOff + r * wStride;
                 int xt = u * xStride + xOff;
                 FloatVector v = FloatVector.fromArray(S, acc, a);
                 for (int i = 0, bound = S.loopBound(len); i < bound; i += L) {
@@ -161,14 +161,14 @@ public final class MatmulKernels {
      * the same arguments): lane sum of the state, then the scalar tail of that block, into
      * {@code out[t*outStride + o0 + r]}.
      */
-    public static void finishTile(float[] w, int wStride, int rows, float[] x, int xStride, int xOff, int len,
+    public static void finishTile(float[] w, int wOff, int wStride, int rows, float[] x, int xStride, int xOff, int len,
                                   int tokens, float[] acc, float[] out, int outStride, int o0) {
         int bound = VectorSupport.enabled() ? S.loopBound(len) : len;
         for (int t = 0; t < tokens; t++) {
             for (int r = 0; r < rows; r++) {
                 int a = (t * rows + r) * L;
                 float s = VectorSupport.enabled() ? sumLanes(FloatVector.fromArray(S, acc, a)) : acc[a];
-                int wr = r * wStride;
+                int wr = wOff + r * wStride;
                 int xt = t * xStride + xOff;
                 for (int i = bound; i < len; i++) {
                     s += w[wr + i] * x[xt + i];
@@ -183,8 +183,8 @@ public final class MatmulKernels {
      * in the canonical order. The 4 x 4 register tile starts at zero and is summed where it ends, so no lane state
      * goes through memory (for a 16-row tile of 256 tokens that state is 256 KB, filled, stored and reloaded per block).
      */
-    public static void tileWhole(float[] w, int wStride, int rows, float[] x, int xStride, int len, int tokens,
-                                 float[] out, int outStride, int o0) {
+    public static void tileWhole(float[] w, int wOff, int wStride, int rows, float[] x, int xOff, int xStride, int len,
+                                 int tokens, float[] out, int outStride, int o0) {
         int fullRows = VectorSupport.enabled() ? rows & ~3 : 0;
         float[] lanes = new float[16 * L];
         int t = 0;
@@ -195,7 +195,7 @@ public final class MatmulKernels {
                 int r8End = Math.min(fullRows, r8 + 8);
                 for (int u = 0; u < t; u += 4) {
                     for (int r = r8; r < r8End; r += 4) {
-                        whole4x4(w, r * wStride, wStride, x, u * xStride, xStride, len, lanes, out, u * outStride + o0 + r, outStride);
+                        whole4x4(w, wOff + r * wStride, wStride, x, xOff + u * xStride, xStride, len, lanes, out, u * outStride + o0 + r, outStride);
                     }
                 }
             }
@@ -204,10 +204,11 @@ public final class MatmulKernels {
             int first = u < t ? fullRows : 0;
             int r = first;
             for (; r + 4 <= fullRows; r += 4) {
-                dot4(x, u * xStride, w, r * wStride, (r + 1) * wStride, (r + 2) * wStride, (r + 3) * wStride, len, out, u * outStride + o0 + r);
+                int w0 = wOff + r * wStride;
+                dot4(x, xOff + u * xStride, w, w0, w0 + wStride, w0 + 2 * wStride, w0 + 3 * wStride, len, out, u * outStride + o0 + r);
             }
             for (; r < rows; r++) {
-                out[u * outStride + o0 + r] = dot(w, r * wStride, x, u * xStride, len);
+                out[u * outStride + o0 + r] = dot(w, wOff + r * wStride, x, xOff + u * xStride, len);
             }
         }
     }

@@ -32,13 +32,13 @@ class MatmulKernelsTest {
         }
     }
 
-    /** A whole tile is the canonical dot of every (row, token), on ragged rows, tokens and lengths, with strides. */
+    /** A whole tile is the canonical dot of every (row, token), on ragged rows, tokens and lengths, with strides and offsets. */
     @Test
     void wholeTileIsDotsBitForBit() {
         SplittableRandom random = new SplittableRandom(12);
         int stride = 800;
-        float[] w = new float[13 * stride];
-        float[] x = new float[11 * stride];
+        float[] w = new float[13 * stride + 5];
+        float[] x = new float[11 * stride + 3];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextDouble(-2, 2);
         }
@@ -50,10 +50,10 @@ class MatmulKernelsTest {
                 for (int tokens : new int[] {1, 4, 11}) {
                     int outStride = rows + 3;
                     float[] out = new float[tokens * outStride + 2];
-                    MatmulKernels.tileWhole(w, stride, rows, x, stride, len, tokens, out, outStride, 2);
+                    MatmulKernels.tileWhole(w, 5, stride, rows, x, 3, stride, len, tokens, out, outStride, 2);
                     for (int t = 0; t < tokens; t++) {
                         for (int r = 0; r < rows; r++) {
-                            float want = MatmulKernels.dot(w, r * stride, x, t * stride, len);
+                            float want = MatmulKernels.dot(w, 5 + r * stride, x, 3 + t * stride, len);
                             assertThat(Float.floatToRawIntBits(out[t * outStride + 2 + r]))
                                     .as("len %d, rows %d, tokens %d: (%d, %d)", len, rows, tokens, r, t)
                                     .isEqualTo(Float.floatToRawIntBits(want));

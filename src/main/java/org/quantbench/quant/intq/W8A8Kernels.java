@@ -107,7 +107,7 @@ final class W8A8Kernels {
                 m.decodeCodes(o0 + r, kb, len, tile, r * BLOCK);
             }
             Arrays.fill(blockAcc, 0, size, 0f);
-            MatmulKernels.tileBlock(tile, BLOCK, n, xq, cols, kb, len, tokens, blockAcc);
+            MatmulKernels.tileBlock(tile, 0, BLOCK, n, xq, cols, kb, len, tokens, blockAcc);
             addLanes(blockAcc, lanes, size);
             int covered = VectorSupport.enabled() ? S.loopBound(len) : len;
             for (int t = 0; t < tokens && covered < len; t++) {

@@ -2,6 +2,7 @@ package org.quantbench.workbench.run;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.workbench.measure.ModelLoading;
 import org.quantbench.workbench.results.ResultRow;
 import org.quantbench.workbench.results.ResultStore;
@@ -33,7 +34,7 @@ class KilledRunResumeTest {
         Path db = dir.resolve("db");
         Path cache = dir.resolve("cache");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", ArrayAlignment.JVM_FLAG,
                 "-cp", System.getProperty("java.class.path"), "org.quantbench.cli.Main",
                 "run", config.toString(), "--profile", "ci", "--db", db.toString(), "--cache", cache.toString(),
                 "--out", dir.resolve("out").toString()));
