@@ -2,6 +2,7 @@ package org.quantbench.quant.calib;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.VectorSupport;
 
@@ -23,6 +24,8 @@ public final class HessianAccumulator {
     private static final int TOKEN_BLOCK = 64;
     /** Column strips one task sweeps together (fewer on narrow layers, so two threads still get balanced work). */
     private static final int GROUP_STRIPS = 8;
+    /** The copy's first float on a 64-byte line, so its 3-vector rows are too (see {@link ArrayAlignment}). */
+    private static final int PAD = ArrayAlignment.floatPad();
 
     private final int cols;
     private final int padded;
@@ -60,8 +63,8 @@ public final class HessianAccumulator {
         if ((long) n * cols > x.length) {
             throw new IllegalArgumentException(n + " rows of " + cols + " exceed the " + x.length + " values given");
         }
-        if (scratch.length < n * padded) {
-            scratch = new float[n * padded];
+        if (scratch.length < PAD + n * padded) {
+            scratch = new float[PAD + n * padded];
         }
         // Strip-major copy: strip s holds x[t, s*TILE_COLS ..+TILE_COLS) for every t in turn, so a tile's loads run
         // through a few contiguous KB instead of touching one page per token (rows are 57 KB apart at 14336 columns).
@@ -71,7 +74,7 @@ public final class HessianAccumulator {
             int c0 = st * TILE_COLS;
             int width = Math.min(TILE_COLS, cols - c0);
             for (int t = 0; t < n; t++) {
-                int to = (st * n + t) * TILE_COLS;
+                int to = at(n, t, c0);
                 System.arraycopy(x, t * cols + c0, xp, to, width);
                 java.util.Arrays.fill(xp, to + width, to + TILE_COLS, 0f);
             }
@@ -132,7 +135,7 @@ public final class HessianAccumulator {
 
     /** Index of x[t, col] in the strip-major copy of {@code n} tokens. */
     private static int at(int n, int t, int col) {
-        return (col / TILE_COLS * n + t) * TILE_COLS + col % TILE_COLS;
+        return PAD + (col / TILE_COLS * n + t) * TILE_COLS + col % TILE_COLS;
     }
 
     /** Rows i..i+7 of the strip starting at j0, all eight in one strip of the copy. */

@@ -2,6 +2,7 @@ package org.quantbench.quant.calib;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.VectorSupport;
 
@@ -21,6 +22,8 @@ final class TransposedWeights {
     static final int TILE = 3 * LANES;
     private static final int K_BLOCK = 128;
     private static final int TOKENS = 8;
+    /** Strips start on a 64-byte line, so every row of TILE floats does (see {@link ArrayAlignment}). */
+    private static final int PAD = ArrayAlignment.floatPad();
 
     /** Row {@code r} of the weights widened into {@code dst[0..cols)}. */
     @FunctionalInterface
@@ -37,11 +40,11 @@ final class TransposedWeights {
         this.rows = rows;
         this.cols = cols;
         this.padded = (rows + TILE - 1) / TILE * TILE;
-        this.wt = new float[Math.multiplyExact(cols, padded)];
+        this.wt = new float[Math.addExact(PAD, Math.multiplyExact(cols, padded))];
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             source.read(r, row);
-            int at = r / TILE * cols * TILE + r % TILE;
+            int at = PAD + r / TILE * cols * TILE + r % TILE;
             for (int k = 0; k < cols; k++) {
                 wt[at + k * TILE] = row[k];
             }
@@ -69,7 +72,7 @@ final class TransposedWeights {
     /** Output strip {@code s} of every token into {@code y[(s * tokens + t) * TILE ..]}. */
     private void strip(float[] x, int tokens, float[] y, int s) {
         int yStrip = s * tokens * TILE;
-        int wStrip = s * cols * TILE;
+        int wStrip = PAD + s * cols * TILE;
         java.util.Arrays.fill(y, yStrip, yStrip + tokens * TILE, 0f);
         for (int k0 = 0; k0 < cols; k0 += K_BLOCK) {
             int k1 = Math.min(cols, k0 + K_BLOCK);
