@@ -103,8 +103,8 @@ final class ForwardPass {
             for (int t = 0; t < n; t++) {
                 rope.rotate(q, t * c.qDim(), c.nHeads(), positions[t]);
                 rope.rotate(k, t * c.kvDim(), c.nKvHeads(), positions[t]);
-                store(k, t * c.kvDim(), caches[t].keys[l], slots[t] * c.kvDim());
-                store(v, t * c.kvDim(), caches[t].values[l], slots[t] * c.kvDim());
+                store(k, t * c.kvDim(), caches[t].keys[l], KvCache.BASE + slots[t] * c.kvDim());
+                store(v, t * c.kvDim(), caches[t].values[l], KvCache.BASE + slots[t] * c.kvDim());
             }
             attention(l, n, caches, positions, slots, gapStarts, LlamaCppAttention.tiledFor(callTokens));
             layer.wo().forward(att, xb, n, pool);
@@ -152,7 +152,7 @@ final class ForwardPass {
             float[] keys = caches[t].keys[layer];
             float[] values = caches[t].values[layer];
             int qOff = t * c.qDim() + h * headDim;
-            int kvOff = (h / group) * headDim;
+            int kvOff = KvCache.BASE + (h / group) * headDim;
             int len = positions[t] + 1;
             int gapStart = gapStarts == null ? len : gapStarts[t];
             int gap = slots[t] - positions[t];
