@@ -215,7 +215,8 @@ public final class MatmulKernels {
 
     /**
      * The 4 x 4 register tile from zero over the full vectors, its 16 accumulators then stored to {@code lanes} and
-     * summed from there: summing them in place would keep vectors live across the tails' loops, which C2 boxes.
+     * summed from there: summing them in place would keep vectors live across the tails' loops, which C2 boxes. The
+     * loop is {@link #tile4x4}'s; calling that on zeroed state instead measured 5-25% slower, so it stays a copy.
      */
     private static void whole4x4(float[] w, int w0, int ws, float[] x, int x0, int xs, int len, float[] lanes,
                                  float[] out, int o, int os) {
