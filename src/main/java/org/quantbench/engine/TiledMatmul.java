@@ -19,8 +19,8 @@ public final class TiledMatmul {
      */
     static final int K_ALIGN = 32;
     /**
-     * Rows up to this width are multiplied in one pass ({@link MatmulKernels#tileWhole}), their lane sums never leaving
-     * registers; a 16-row tile of 768 floats (48 KB) still mostly stays in L1.
+     * Rows up to this width are multiplied in one pass ({@link MatmulKernels#tileWhole}), with no lane state stored
+     * between K-blocks; a 16-row tile of 768 floats (48 KB) is swept eight rows at a time, which stay in L1.
      */
     static final int WHOLE_MAX = 768;
     private static final int TILE_STRIDE = Math.max(WHOLE_MAX, MatmulKernels.K_BLOCK);

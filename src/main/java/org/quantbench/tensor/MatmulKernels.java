@@ -179,9 +179,10 @@ public final class MatmulKernels {
     }
 
     /**
-     * A whole GEMM tile in one pass, for rows of at most one K-block: {@code out[t*outStride + o0 + r] = dot(w_r, x_t)}
-     * in the canonical order. The 4 x 4 register tile starts at zero and is summed where it ends, so no lane state
-     * goes through memory (for a 16-row tile of 256 tokens that state is 256 KB, filled, stored and reloaded per block).
+     * A whole GEMM tile in one pass over all of K, for rows short enough to stay in L1:
+     * {@code out[t*outStride + o0 + r] = dot(w_r, x_t)} in the canonical order. Each 4 x 4 register tile starts at zero
+     * and is summed where it ends, so no lane state is kept between K-blocks (for a 16-row tile of 256 tokens that state
+     * is 256 KB, filled, stored and reloaded per block by {@link #tileBlock}).
      */
     public static void tileWhole(float[] w, int wOff, int wStride, int rows, float[] x, int xOff, int xStride, int len,
                                  int tokens, float[] out, int outStride, int o0) {
