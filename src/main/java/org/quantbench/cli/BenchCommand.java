@@ -67,8 +67,8 @@ final class BenchCommand implements Callable<Integer> {
                             null, options.arithmetic);
             LlamaModel model = loaded.model();
             MachineInfo machine = MachineInfo.current();
-            System.out.printf("machine: %s, %d cores, %d-bit vectors, %s, %s%n", machine.cpuModel(), machine.cores(),
-                    machine.vectorBits(), machine.jdk(), machine.os());
+            System.out.printf("machine: %s, %d cores, %s, %s, %s%n", machine.cpuModel(), machine.cores(),
+                    machine.vectors(), machine.jdk(), machine.os());
             System.out.printf("model: %s (%s), weights %s (%s), %.1f MB read per decoded token, %.4f GFLOP per token in linears%n",
                     ckpt.source(), ckpt.format(), loaded.label(), model.layer(0).wq().format(), model.bytesReadPerToken() / 1e6,
                     model.linearFlopsPerToken() / 1e9);

@@ -90,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
     private List<String> reportNotes(RunPlan plan, Instant startedAt) {
         MachineInfo m = MachineInfo.current();
         return List.of("quantbench run " + config + (profile != null ? " --profile " + profile : ""),
-                "machine: " + m.cpuModel() + ", " + m.cores() + " cores, " + m.vectorBits() + "-bit vectors, " + m.jdk()
+                "machine: " + m.cpuModel() + ", " + m.cores() + " cores, " + m.vectors() + ", " + m.jdk()
                         + ", " + m.os() + "; " + (plan.config().threads() != null ? plan.config().threads() + " threads" : "all cores"),
                 "started " + startedAt + ", wall time " + Duration.between(startedAt, Instant.now()).toSeconds() + " s");
     }

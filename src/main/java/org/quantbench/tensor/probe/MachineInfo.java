@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.tensor.VectorSupport;
 
 /**
@@ -13,10 +14,12 @@ import org.quantbench.tensor.VectorSupport;
  * @param cores      processors available to the JVM
  * @param cpuModel   the first {@code model name} of /proc/cpuinfo, or "unknown" where that is not readable
  * @param vectorBits float vector width the kernels use ({@link VectorSupport#bits()}), 0 when they run scalar
+ * @param alignedLoads whether the kernels' buffers start on cache lines ({@link ArrayAlignment#known()}): GEMMs run
+ *                     up to 1.7x slower without, so a benchmark says which it had
  * @param jdk        vendor and full version of the running JDK
  * @param os         name, version and architecture of the operating system
  */
-public record MachineInfo(int cores, String cpuModel, int vectorBits, String jdk, String os) {
+public record MachineInfo(int cores, String cpuModel, int vectorBits, boolean alignedLoads, String jdk, String os) {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
     /** /proc/cpuinfo repeats the model for every core; the first few lines are enough and a hostile file stays cheap. */
     private static final int MAX_LINES = 64;
@@ -24,10 +27,16 @@ public record MachineInfo(int cores, String cpuModel, int vectorBits, String jdk
 
     public static MachineInfo current() {
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), cpuModel(CPUINFO),
-                VectorSupport.bits(),
+                VectorSupport.bits(), ArrayAlignment.known(),
                 System.getProperty("java.vendor") + " " + Runtime.version(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"));
+    }
+
+    /** The kernels' vectors as reports print them, e.g. "512-bit vectors, line-aligned loads". */
+    public String vectors() {
+        return vectorBits + "-bit vectors, " + (alignedLoads ? "line-aligned loads"
+                : "unaligned loads (no " + ArrayAlignment.JVM_FLAG + ")");
     }
 
     static String cpuModel(Path cpuinfo) {

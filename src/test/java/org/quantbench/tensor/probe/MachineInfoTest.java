@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.tensor.VectorSupport;
 
 class MachineInfoTest {
@@ -39,6 +40,8 @@ class MachineInfoTest {
         assertThat(info.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(info.cpuModel()).isNotBlank();
         assertThat(info.vectorBits()).isEqualTo(VectorSupport.bits());
+        assertThat(info.alignedLoads()).isEqualTo(ArrayAlignment.known());
+        assertThat(info.vectors()).isEqualTo(VectorSupport.bits() + "-bit vectors, line-aligned loads");
         assertThat(info.jdk()).contains(Runtime.version().toString());
         assertThat(info.os()).contains(System.getProperty("os.arch"));
     }
