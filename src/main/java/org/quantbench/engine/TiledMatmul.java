@@ -69,7 +69,7 @@ public final class TiledMatmul {
                 return;
             }
             int accSize = n * tokens * MatmulKernels.accumulatorWidth();
-            float[] acc = accumulators(accSize);
+            float[] acc = buffer(ACC, accSize);
             java.util.Arrays.fill(acc, 0, accSize, 0f);
             for (int kb = 0; kb < cols; kb += step) {
                 int len = Math.min(step, cols - kb);
@@ -89,12 +89,7 @@ public final class TiledMatmul {
      * the caller waits in {@code forEach}, and the next call may reuse the buffer.
      */
     private static float[] alignedRows(float[] in, int cols, int tokens, int stride) {
-        float[][] holder = ROWS.get();
-        int size = PAD + tokens * stride;
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        float[] x = holder[0];
+        float[] x = buffer(ROWS, PAD + tokens * stride);
         for (int t = 0; t < tokens; t++) {
             System.arraycopy(in, t * cols, x, PAD + t * stride, cols);
         }
@@ -112,9 +107,12 @@ public final class TiledMatmul {
         return Math.min(MatmulKernels.K_BLOCK, (even + K_ALIGN - 1) / K_ALIGN * K_ALIGN);
     }
 
-    /** This thread's buffer for lane accumulators kept between K-blocks, grown on demand. */
-    private static float[] accumulators(int size) {
-        float[][] holder = ACC.get();
+    /**
+     * This thread's buffer in {@code holders} (lane accumulators kept between K-blocks, or aligned activation rows),
+     * grown on demand to at least {@code size} floats.
+     */
+    private static float[] buffer(ThreadLocal<float[][]> holders, int size) {
+        float[][] holder = holders.get();
         if (holder[0].length < size) {
             holder[0] = new float[size];
         }
