@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Quantize, evaluate and compare LLM checkpoints.",
         subcommands = {InfoCommand.class, GenerateCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class,
                 SynthCommand.class, ConvertCommand.class, EvalCommand.class, KldCommand.class, RunCommand.class, BenchEvalCommand.class, BenchHessianCommand.class,
-                ModelsCommand.class, DownloadCommand.class, MemoryCommand.class, CacheCommand.class})
+                ModelsCommand.class, DownloadCommand.class, MemoryCommand.class, CacheCommand.class, ResultsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -215,6 +215,11 @@ public final class ResultStore implements AutoCloseable {
         return queryRows("SELECT * FROM results WHERE model_sha256 = ? ORDER BY id", modelSha256);
     }
 
+    /** Every stored row, in the order they were first stored (e.g. to export the whole database). */
+    public synchronized List<ResultRow> allRows() {
+        return queryRows("SELECT * FROM results ORDER BY id");
+    }
+
     @Override
     public synchronized void close() {
         try {
