@@ -22,6 +22,8 @@ import java.util.Map;
 public final class GgmlBlockLinear implements QuantizedLinear {
     /** The single buffer: the blocks of all rows, in ggml's layout. */
     public static final String BLOCKS = "blocks";
+    /** Decode's row ranges per thread: few enough to keep each long, enough that a slowed thread is caught up. */
+    private static final int GEMV_CHUNKS_PER_THREAD = 4;
 
     private final DType type;
     private final int rows;
@@ -145,16 +147,18 @@ public final class GgmlBlockLinear implements QuantizedLinear {
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
         if (tokens == 1) {
-            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, 1), c -> gemvChunk(c, in, out));
+            // A few long runs of rows per thread: each thread streams its weights in long contiguous ranges, which
+            // the prefetchers follow (16-row chunks dealt out alternately read 1-2 KB at a time from each place).
+            int chunkRows = Math.max(TiledMatmul.CHUNK_ROWS, Math.ceilDiv(rows, GEMV_CHUNKS_PER_THREAD * pool.threads()));
+            pool.forEach(Math.ceilDiv(rows, chunkRows), (long) chunkRows * cols,
+                    c -> gemvRows(c * chunkRows, Math.min(chunkRows, rows - c * chunkRows), in, out));
             return;
         }
         TiledMatmul.forward(rows, cols, (row, col, len, dst, off) -> GgmlBlockDecoder.decode(type, blocks,
                 row * rowBytes + type.bytesFor(col), dst, off, len), in, out, tokens, pool);
     }
 
-    private void gemvChunk(int chunk, float[] in, float[] out) {
-        int o0 = chunk * TiledMatmul.CHUNK_ROWS;
-        int n = Math.min(TiledMatmul.CHUNK_ROWS, rows - o0);
+    private void gemvRows(int o0, int n, float[] in, float[] out) {
         if (GgmlGemv.available()) {
             GgmlGemv.gemv(type, blocks, rowBytes, o0, n, in, cols, out);
         } else {

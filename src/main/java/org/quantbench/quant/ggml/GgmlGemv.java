@@ -41,6 +41,15 @@ import static org.quantbench.quant.ggml.GgmlBlockDecoder.WIDE;
  * throughput, not by the FMA latency of one accumulator per row (two accumulators per row measured the same).
  */
 final class GgmlGemv {
+    /**
+     * Rows of at most this many columns run one at a time. Read from memory (a decoded token streams every weight
+     * once), four short rows side by side are four short streams the hardware prefetchers follow badly: 2,048-column
+     * Q4_0 rows ran at 19-24 weights/ns four at a time and 34 one at a time on a 2-core Zen 5 (docs/benchmarks.md,
+     * session 13); longer rows keep four in flight (25 against 34 the other way round at 8,192 columns). Each row sums
+     * in the same order either way.
+     */
+    static final int ONE_ROW_MAX_COLS = 4096;
+
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * L]);
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -54,8 +63,21 @@ final class GgmlGemv {
     /** {@code out[o0 + r] = row (o0 + r) . x} for {@code r < rows}; only when {@link #available()}. */
     static void gemv(DType type, MemorySegment w, long rowBytes, int o0, int rows, float[] x, int cols, float[] out) {
         int blocks = cols / QK;
-        int group = WIDE ? 4 : 2;
         float[] lanes = LANES.get();
+        if (WIDE && cols <= ONE_ROW_MAX_COLS) {
+            for (int r = 0; r < rows; r++) {
+                long at = (o0 + r) * rowBytes;
+                switch (type) {
+                    case Q8_0 -> q8_0x1w16(w, at, x, blocks, lanes);
+                    case Q4_0 -> q4_0x1w16(w, at, x, blocks, lanes);
+                    case Q4_1 -> q4_1x1w16(w, at, x, blocks, lanes);
+                    default -> throw new IllegalArgumentException("not a ggml 32-weight block type: " + type);
+                }
+                out[o0 + r] = MatmulKernels.sumLanes(FloatVector.fromArray(S, lanes, 0));
+            }
+            return;
+        }
+        int group = WIDE ? 4 : 2;
         int r = 0;
         for (; r + group <= rows; r += group) {
             long at = (o0 + r) * rowBytes;
@@ -92,6 +114,45 @@ final class GgmlGemv {
         }
         GgmlBlockDecoder.decode(type, w, at, row, 0, cols);
         return MatmulKernels.dot(row, 0, x, 0, cols);
+    }
+
+    // ---- 16 lanes, one row: a block is two vectors, the row one stream ----
+
+    private static void q4_0x1w16(MemorySegment w, long at, float[] x, int blocks, float[] lanes) {
+        FloatVector a = FloatVector.zero(S);
+        for (int b = 0; b < blocks; b++) {
+            long p = at + 18L * b;
+            IntVector t = CENTERED.mul(Float.float16ToFloat(w.get(F16, p))).reinterpretAsInts();
+            IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 2, LE).convertShape(B2I, I, 0);
+            a = q.selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b), a);
+            a = q.lanewise(LSHR, 4).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b + 16), a);
+        }
+        a.intoArray(lanes, 0);
+    }
+
+    private static void q4_1x1w16(MemorySegment w, long at, float[] x, int blocks, float[] lanes) {
+        FloatVector a = FloatVector.zero(S);
+        for (int b = 0; b < blocks; b++) {
+            long p = at + 20L * b;
+            IntVector t = CODES.fma(Float.float16ToFloat(w.get(F16, p)), Float.float16ToFloat(w.get(F16, p + 2))).reinterpretAsInts();
+            IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 4, LE).convertShape(B2I, I, 0);
+            a = q.selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b), a);
+            a = q.lanewise(LSHR, 4).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b + 16), a);
+        }
+        a.intoArray(lanes, 0);
+    }
+
+    private static void q8_0x1w16(MemorySegment w, long at, float[] x, int blocks, float[] lanes) {
+        FloatVector a = FloatVector.zero(S);
+        for (int b = 0; b < blocks; b++) {
+            long p = at + 34L * b;
+            float d = Float.float16ToFloat(w.get(F16, p));
+            a = ((FloatVector) ByteVector.fromMemorySegment(B16, w, p + 2, LE).convertShape(B2F, S, 0)).mul(d)
+                    .fma(FloatVector.fromArray(S, x, QK * b), a);
+            a = ((FloatVector) ByteVector.fromMemorySegment(B16, w, p + 18, LE).convertShape(B2F, S, 0)).mul(d)
+                    .fma(FloatVector.fromArray(S, x, QK * b + 16), a);
+        }
+        a.intoArray(lanes, 0);
     }
 
     // ---- 16 lanes, four rows at {at, at+s, at+2s, at+3s}: a block is two vectors ----
