@@ -36,9 +36,8 @@ public final class DenseLinear implements Linear {
         int rows = weight.rows();
         int cols = weight.cols();
         if (tokens == 1 && GemvKernels.supports(weight.dtype())) {
-            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, 1), c -> GemvKernels.gemv(weight.dtype(),
-                    weight.data(), weight.rowBytes(), c * TiledMatmul.CHUNK_ROWS,
-                    Math.min(TiledMatmul.CHUNK_ROWS, rows - c * TiledMatmul.CHUNK_ROWS), in, cols, out));
+            TiledMatmul.gemv(rows, cols, pool, (o0, n) -> GemvKernels.gemv(weight.dtype(), weight.data(), weight.rowBytes(),
+                    o0, n, in, cols, out));
             return;
         }
         TiledMatmul.TileDecoder decoder = weight.dtype() == DType.BF16

@@ -47,6 +47,27 @@ public final class TiledMatmul {
         return (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
     }
 
+    /** Row ranges of a one-token product per thread (see {@link #gemv}). */
+    private static final int GEMV_RANGES_PER_THREAD = 4;
+
+    /** A one-token product over output rows {@code [o0, o0 + n)}. */
+    @FunctionalInterface
+    public interface RowRange {
+        void run(int o0, int n);
+    }
+
+    /**
+     * Runs a one-token product (decode) as a few long row ranges per thread, each starting on a multiple of
+     * {@link #CHUNK_ROWS} (so kernels group rows as they would in 16-row chunks, and the results do not change). A
+     * decoded token streams every weight from memory once: long contiguous ranges are streams the hardware
+     * prefetchers follow, where 16-row chunks dealt out alternately to two threads read a few KB at a time from
+     * each place (docs/benchmarks.md, session 13).
+     */
+    public static void gemv(int rows, int cols, ComputePool pool, RowRange body) {
+        int per = Math.ceilDiv(Math.ceilDiv(rows, GEMV_RANGES_PER_THREAD * pool.threads()), CHUNK_ROWS) * CHUNK_ROWS;
+        pool.forEach(Math.ceilDiv(rows, per), (long) per * cols, c -> body.run(c * per, Math.min(per, rows - c * per)));
+    }
+
     /** Multiply-adds of one task, for {@link ComputePool#forEach(int, long, java.util.function.IntConsumer)}. */
     public static long workPerChunk(int cols, int tokens) {
         return (long) CHUNK_ROWS * cols * tokens;

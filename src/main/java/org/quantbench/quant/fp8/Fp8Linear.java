@@ -256,9 +256,7 @@ public final class Fp8Linear implements QuantizedLinear {
         float[] sx = tokenScales;
         if (tokens == 1 && Fp8Kernels.FUSED) {
             float[] x1 = x;
-            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, 1), c -> {
-                int o0 = c * TiledMatmul.CHUNK_ROWS;
-                int n = Math.min(TiledMatmul.CHUNK_ROWS, rows - o0);
+            TiledMatmul.gemv(rows, cols, pool, (o0, n) -> {
                 Fp8Kernels.gemv(codes, cols, o0, n, x1, out);
                 scaleOutputs(out, 0, o0, n, sx, 0);
             });

@@ -22,8 +22,6 @@ import java.util.Map;
 public final class GgmlBlockLinear implements QuantizedLinear {
     /** The single buffer: the blocks of all rows, in ggml's layout. */
     public static final String BLOCKS = "blocks";
-    /** Decode's row ranges per thread: few enough to keep each long, enough that a slowed thread is caught up. */
-    private static final int GEMV_CHUNKS_PER_THREAD = 4;
 
     private final DType type;
     private final int rows;
@@ -147,11 +145,7 @@ public final class GgmlBlockLinear implements QuantizedLinear {
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
         if (tokens == 1) {
-            // A few long runs of rows per thread: each thread streams its weights in long contiguous ranges, which
-            // the prefetchers follow (16-row chunks dealt out alternately read 1-2 KB at a time from each place).
-            int chunkRows = Math.max(TiledMatmul.CHUNK_ROWS, Math.ceilDiv(rows, GEMV_CHUNKS_PER_THREAD * pool.threads()));
-            pool.forEach(Math.ceilDiv(rows, chunkRows), (long) chunkRows * cols,
-                    c -> gemvRows(c * chunkRows, Math.min(chunkRows, rows - c * chunkRows), in, out));
+            TiledMatmul.gemv(rows, cols, pool, (o0, n) -> gemvRows(o0, n, in, out));
             return;
         }
         TiledMatmul.forward(rows, cols, (row, col, len, dst, off) -> GgmlBlockDecoder.decode(type, blocks,

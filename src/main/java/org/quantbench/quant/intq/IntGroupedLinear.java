@@ -342,10 +342,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
         if (tokens == 1) {
-            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, 1), c -> {
-                int o0 = c * TiledMatmul.CHUNK_ROWS;
-                gemv(o0, Math.min(TiledMatmul.CHUNK_ROWS, rows - o0), in, out);
-            });
+            TiledMatmul.gemv(rows, cols, pool, (o0, n) -> gemv(o0, n, in, out));
             return;
         }
         TiledMatmul.forward(rows, cols, this::decodeTile, in, out, tokens, pool);

@@ -250,21 +250,30 @@ public final class W8A8IntLinear implements QuantizedLinear {
         for (int t = 0; t < tokens; t++) {
             sx[t] = quantizeToken(in, t * cols, xq, t * cols);
         }
+        if (tokens == 1) {
+            TiledMatmul.gemv(rows, cols, pool, (o0, n) -> {
+                int[] acc = grow(DOTS.get(), n);
+                gemv(o0, n, xq, acc);
+                scaleOutputs(acc, o0, n, sx, 1, out);
+            });
+            return;
+        }
         pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, tokens), c -> {
             int o0 = c * TiledMatmul.CHUNK_ROWS;
             int n = Math.min(TiledMatmul.CHUNK_ROWS, rows - o0);
             int[] acc = grow(DOTS.get(), n * tokens);
-            if (tokens == 1) {
-                gemv(o0, n, xq, acc);
-            } else {
-                W8A8Kernels.gemmChunk(this, o0, n, xq, tokens, acc);
-            }
-            for (int t = 0; t < tokens; t++) {
-                for (int r = 0; r < n; r++) {
-                    out[t * rows + o0 + r] = (sx[t] * scales[o0 + r]) * (float) acc[t * n + r];
-                }
-            }
+            W8A8Kernels.gemmChunk(this, o0, n, xq, tokens, acc);
+            scaleOutputs(acc, o0, n, sx, tokens, out);
         });
+    }
+
+    /** {@code out} of rows {@code [o0, o0 + n)} for each token: the int dot products times both scales. */
+    private void scaleOutputs(int[] acc, int o0, int n, float[] sx, int tokens, float[] out) {
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < n; r++) {
+                out[t * rows + o0 + r] = (sx[t] * scales[o0 + r]) * (float) acc[t * n + r];
+            }
+        }
     }
 
     private static float[] grow(float[][] holder, int size) {

@@ -288,10 +288,7 @@ public final class Nf4Linear implements QuantizedLinear {
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
         if (tokens == 1 && Nf4Kernels.FUSED) {
-            pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, 1), c -> {
-                int o0 = c * TiledMatmul.CHUNK_ROWS;
-                Nf4Kernels.gemv(this, o0, Math.min(TiledMatmul.CHUNK_ROWS, rows - o0), in, out);
-            });
+            TiledMatmul.gemv(rows, cols, pool, (o0, n) -> Nf4Kernels.gemv(this, o0, n, in, out));
             return;
         }
         TiledMatmul.forward(rows, cols, (row, col, len, dst, off) -> Nf4Kernels.decode(this, row, col, len, dst, off),
