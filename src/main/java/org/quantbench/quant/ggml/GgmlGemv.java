@@ -29,16 +29,18 @@ import static org.quantbench.quant.ggml.GgmlBlockDecoder.WIDE;
  * index order (element i in lane i % L). With 32 | cols and L | 32 a row is whole vectors, so that is
  * {@link MatmulKernels}' canonical order and the outputs equal the GEMM path's bit for bit.
  * <p>
- * 16 lanes run four rows in flight, sharing the activation vectors, and look each nibble up in a per-block table of
- * its 16 possible weights (one permute per 16 weights). 8 lanes run two rows and unpack arithmetically: their
+ * 16 lanes run rows of up to {@link #ONE_ROW_MAX_COLS} columns one at a time (one stream from memory; then the
+ * chain of FMAs of one accumulator bounds the loop when the weights sit in cache) and longer rows four in flight,
+ * sharing the activation vectors; both look each nibble up in a per-block table of its 16 possible weights (one
+ * permute per 16 weights). 8 lanes run two rows and unpack arithmetically: their
  * unpacking takes twice the operations per weight, four rows measured no faster, and two-vector table lookups are
  * slow on AVX2. Rows left over in a chunk are widened into a scratch row and dotted in the same order.
  * <p>
  * As in {@link GgmlBlockDecoder}, the loops call only the Vector API's force-inlined methods, and accumulators leave
  * through an array, so no vector crosses a call that C2 might not inline (it would be boxed).
  * <p>
- * The canonical order costs nothing measurable here: with four rows in flight the loop is bound by vector
- * throughput, not by the FMA latency of one accumulator per row (two accumulators per row measured the same).
+ * The canonical order costs nothing measurable with four rows in flight: that loop is bound by vector throughput,
+ * not by the FMA latency of one accumulator per row (two accumulators per row measured the same).
  */
 final class GgmlGemv {
     /**
