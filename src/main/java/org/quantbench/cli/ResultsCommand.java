@@ -8,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,7 +32,7 @@ final class ResultsCommand {
         /** For reading: a mistyped folder must not turn into an empty database and an empty export. */
         ResultStore openExisting() {
             Path folder = folder();
-            if (!Files.isRegularFile(folder.resolve("results.mv.db"))) {
+            if (!ResultStore.exists(folder)) {
                 throw new IllegalArgumentException("no results database in " + folder);
             }
             return ResultStore.open(folder);

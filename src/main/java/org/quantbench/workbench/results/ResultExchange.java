@@ -39,13 +39,6 @@ public final class ResultExchange {
     /** A full run's export is a few MiB; this stays below StrictJson's document backstop (100 Mi chars). */
     static final long MAX_BYTES = 64L << 20;
 
-    // The sizes of ResultStore's columns: a longer string would fail in the middle of the import instead of before it.
-    private static final int MAX_PATH_CHARS = 4096;
-    private static final int MAX_SCHEME_CHARS = 256;
-    private static final int MAX_STEP_CHARS = 512;
-    private static final int MAX_METRIC_CHARS = 256;
-    private static final int MAX_COMPUTE_PATH_CHARS = 1024;
-    private static final int MAX_RUN_ID_CHARS = 64;
     private static final int MAX_DEFINITION_CHARS = 100_000;
     private static final int MAX_NAME_CHARS = 256;
 
@@ -173,12 +166,12 @@ public final class ResultExchange {
         if (!f.node().isObject()) {
             throw new IllegalArgumentException(f.file() + ": rows[" + index + "]: not an object");
         }
-        return new ResultRow(f.sha256("modelSha256", false), f.optionalText("modelPath", MAX_PATH_CHARS),
-                f.text("scheme", MAX_SCHEME_CHARS), f.optionalObject("schemeJson"), f.text("step", MAX_STEP_CHARS),
-                f.text("metric", MAX_METRIC_CHARS), f.finite("value"), f.optionalFinite("stderr"),
+        return new ResultRow(f.sha256("modelSha256", false), f.optionalText("modelPath", ResultStore.PATH_CHARS),
+                f.text("scheme", ResultStore.SCHEME_CHARS), f.optionalObject("schemeJson"), f.text("step", ResultStore.STEP_CHARS),
+                f.text("metric", ResultStore.METRIC_CHARS), f.finite("value"), f.optionalFinite("stderr"),
                 f.text("definition", MAX_DEFINITION_CHARS), f.sha256("dataSha256", true), f.count("dataItems"),
                 f.optionalObject("extra"), f.optionalObject("provenance"), f.finite("seconds"),
-                f.optionalText("computePath", MAX_COMPUTE_PATH_CHARS), f.text("runId", MAX_RUN_ID_CHARS),
+                f.optionalText("computePath", ResultStore.COMPUTE_PATH_CHARS), f.text("runId", ResultStore.ID_CHARS),
                 f.instant("createdAt"));
     }
 

@@ -32,6 +32,14 @@ public final class ResultStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SCHEMA_VERSION = 1;
 
+    // Column widths, shared with ResultExchange so an import rejects a too-long field before it stores anything.
+    static final int PATH_CHARS = 4096;
+    static final int SCHEME_CHARS = 256;
+    static final int STEP_CHARS = 512;
+    static final int METRIC_CHARS = 256;
+    static final int COMPUTE_PATH_CHARS = 1024;
+    static final int ID_CHARS = 64;
+
     private final Path dir;
     private final Connection db;
 
@@ -62,20 +70,25 @@ public final class ResultStore implements AutoCloseable {
 
     public Path dir() { return dir; }
 
+    /** Whether {@code dir} holds a results database (for readers: {@link #open} would create an empty one). */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve("results.mv.db"));
+    }
+
     private void createSchema() throws SQLException {
         try (Statement s = db.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS meta (k VARCHAR(64) PRIMARY KEY, v VARCHAR(256) NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS runs (id VARCHAR(64) PRIMARY KEY, name VARCHAR(1024) NOT NULL,"
+            s.execute("CREATE TABLE IF NOT EXISTS runs (id VARCHAR(" + ID_CHARS + ") PRIMARY KEY, name VARCHAR(1024) NOT NULL,"
                     + " profile VARCHAR(256), config_json CLOB NOT NULL, config_sha256 CHAR(64) NOT NULL,"
                     + " status VARCHAR(16) NOT NULL, started TIMESTAMP WITH TIME ZONE NOT NULL,"
                     + " finished TIMESTAMP WITH TIME ZONE, note VARCHAR(100000))");
             s.execute("CREATE TABLE IF NOT EXISTS results (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
-                    + " model_sha256 VARCHAR(64) NOT NULL, model_path VARCHAR(4096), scheme VARCHAR(256) NOT NULL,"
-                    + " scheme_json CLOB, step VARCHAR(512) NOT NULL, metric VARCHAR(256) NOT NULL,"
+                    + " model_sha256 VARCHAR(64) NOT NULL, model_path VARCHAR(" + PATH_CHARS + "), scheme VARCHAR(" + SCHEME_CHARS + ") NOT NULL,"
+                    + " scheme_json CLOB, step VARCHAR(" + STEP_CHARS + ") NOT NULL, metric VARCHAR(" + METRIC_CHARS + ") NOT NULL,"
                     + " definition CLOB NOT NULL, definition_sha256 CHAR(64) NOT NULL, data_sha256 VARCHAR(64) NOT NULL,"
                     + " data_items BIGINT NOT NULL, val DOUBLE PRECISION NOT NULL, stderr DOUBLE PRECISION, extra CLOB,"
-                    + " provenance CLOB, seconds DOUBLE PRECISION NOT NULL, compute_path VARCHAR(1024),"
-                    + " run_id VARCHAR(64) NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " provenance CLOB, seconds DOUBLE PRECISION NOT NULL, compute_path VARCHAR(" + COMPUTE_PATH_CHARS + "),"
+                    + " run_id VARCHAR(" + ID_CHARS + ") NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,"
                     + " CONSTRAINT result_key UNIQUE (model_sha256, scheme, step, metric, definition_sha256, data_sha256))");
             s.execute("CREATE TABLE IF NOT EXISTS run_results (run_id VARCHAR(64) NOT NULL, result_id BIGINT NOT NULL,"
                     + " PRIMARY KEY (run_id, result_id))");
