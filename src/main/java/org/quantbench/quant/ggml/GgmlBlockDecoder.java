@@ -67,40 +67,45 @@ final class GgmlBlockDecoder {
         return v;
     }
 
-    /** Widens {@code count} weights (whole blocks) of {@code type} stored from byte {@code at} into {@code dst[off..]}. */
-    static void decode(DType type, MemorySegment w, long at, float[] dst, int off, int count) {
+    /**
+     * Widens {@code count} weights (whole blocks) of {@code type} into {@code dst[off..]}: the first block at byte
+     * {@code at}, each next one {@code stride} bytes further ({@link RowGroupLayout#stride}).
+     */
+    static void decode(DType type, MemorySegment w, long at, long stride, float[] dst, int off, int count) {
         int blocks = count / QK;
         if (WIDE) {
             switch (type) {
-                case Q8_0 -> q8_0w16(w, at, dst, off, blocks);
-                case Q4_0 -> q4_0w16(w, at, dst, off, blocks);
-                case Q4_1 -> q4_1w16(w, at, dst, off, blocks);
+                case Q8_0 -> q8_0w16(w, at, stride, dst, off, blocks);
+                case Q4_0 -> q4_0w16(w, at, stride, dst, off, blocks);
+                case Q4_1 -> q4_1w16(w, at, stride, dst, off, blocks);
                 default -> throw new IllegalArgumentException("not a ggml 32-weight block type: " + type);
             }
         } else if (NARROW) {
             switch (type) {
-                case Q8_0 -> q8_0w8(w, at, dst, off, blocks);
-                case Q4_0 -> q4_0w8(w, at, dst, off, blocks);
-                case Q4_1 -> q4_1w8(w, at, dst, off, blocks);
+                case Q8_0 -> q8_0w8(w, at, stride, dst, off, blocks);
+                case Q4_0 -> q4_0w8(w, at, stride, dst, off, blocks);
+                case Q4_1 -> q4_1w8(w, at, stride, dst, off, blocks);
                 default -> throw new IllegalArgumentException("not a ggml 32-weight block type: " + type);
             }
         } else {
-            RowDecoders.decode(type, w, at, dst, off, count);
+            for (int b = 0; b < blocks; b++) {
+                RowDecoders.decode(type, w, at + stride * b, dst, off + QK * b, QK);
+            }
         }
     }
 
-    private static void q8_0w16(MemorySegment w, long at, float[] dst, int off, int blocks) {
+    private static void q8_0w16(MemorySegment w, long at, long stride, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            long p = at + 34L * b;
+            long p = at + stride * b;
             float d = Float.float16ToFloat(w.get(F16, p));
             ((FloatVector) ByteVector.fromMemorySegment(B16, w, p + 2, LE).convertShape(B2F, S, 0)).mul(d).intoArray(dst, off + QK * b);
             ((FloatVector) ByteVector.fromMemorySegment(B16, w, p + 18, LE).convertShape(B2F, S, 0)).mul(d).intoArray(dst, off + QK * b + 16);
         }
     }
 
-    private static void q4_0w16(MemorySegment w, long at, float[] dst, int off, int blocks) {
+    private static void q4_0w16(MemorySegment w, long at, long stride, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            long p = at + 18L * b;
+            long p = at + stride * b;
             IntVector table = CENTERED.mul(Float.float16ToFloat(w.get(F16, p))).reinterpretAsInts();
             IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 2, LE).convertShape(B2I, I, 0);
             q.selectFrom(table).reinterpretAsFloats().intoArray(dst, off + QK * b);
@@ -108,9 +113,9 @@ final class GgmlBlockDecoder {
         }
     }
 
-    private static void q4_1w16(MemorySegment w, long at, float[] dst, int off, int blocks) {
+    private static void q4_1w16(MemorySegment w, long at, long stride, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            long p = at + 20L * b;
+            long p = at + stride * b;
             IntVector table = CODES.fma(Float.float16ToFloat(w.get(F16, p)), Float.float16ToFloat(w.get(F16, p + 2))).reinterpretAsInts();
             IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 4, LE).convertShape(B2I, I, 0);
             q.selectFrom(table).reinterpretAsFloats().intoArray(dst, off + QK * b);
@@ -120,9 +125,9 @@ final class GgmlBlockDecoder {
 
     // 8 lanes: parts 0 and 1 of a 16-byte load are its bytes 0..7 and 8..15; Q4 low nibbles are elements 0..15.
 
-    private static void q8_0w8(MemorySegment w, long at, float[] dst, int off, int blocks) {
+    private static void q8_0w8(MemorySegment w, long at, long stride, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            long p = at + 34L * b;
+            long p = at + stride * b;
             int o = off + QK * b;
             float d = Float.float16ToFloat(w.get(F16, p));
             ByteVector lo = ByteVector.fromMemorySegment(B16, w, p + 2, LE);
@@ -134,9 +139,9 @@ final class GgmlBlockDecoder {
         }
     }
 
-    private static void q4_0w8(MemorySegment w, long at, float[] dst, int off, int blocks) {
+    private static void q4_0w8(MemorySegment w, long at, long stride, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            long p = at + 18L * b;
+            long p = at + stride * b;
             int o = off + QK * b;
             float d = Float.float16ToFloat(w.get(F16, p));
             ByteVector packed = ByteVector.fromMemorySegment(B16, w, p + 2, LE);
@@ -149,9 +154,9 @@ final class GgmlBlockDecoder {
         }
     }
 
-    private static void q4_1w8(MemorySegment w, long at, float[] dst, int off, int blocks) {
+    private static void q4_1w8(MemorySegment w, long at, long stride, float[] dst, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {
-            long p = at + 20L * b;
+            long p = at + stride * b;
             int o = off + QK * b;
             float d = Float.float16ToFloat(w.get(F16, p));
             float m = Float.float16ToFloat(w.get(F16, p + 2));

@@ -13,11 +13,12 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
 /**
- * A linear layer in one of llama.cpp's 32-weight block formats (Q8_0, Q4_0, Q4_1), stored in ggml's exact byte
- * layout: each row is {@code cols / 32} consecutive blocks, rows back to back, so a GGUF tensor is used where it was
- * mapped ({@link #wrap}) and a quantized one can be written to a GGUF file as is ({@link #quantize}). The scalar
- * reference is {@link org.quantbench.tensor.GgmlBlocks}; one token runs a fused GEMV, more tokens the shared tiled
- * GEMM, with bit-identical results.
+ * A linear layer in one of llama.cpp's 32-weight block formats (Q8_0, Q4_0, Q4_1) with ggml's exact blocks. In and
+ * out it speaks ggml's file layout (each row {@code cols / 32} consecutive blocks, rows back to back: {@link #wrap},
+ * {@link #restore}, {@link #buffers}, {@link #toTensor}), so GGUF tensors and exports stay byte-exact; in memory it
+ * keeps one copy with the blocks of each four rows interleaved ({@link RowGroupLayout}), which a decoded token reads as
+ * one stream. The scalar reference is {@link org.quantbench.tensor.GgmlBlocks}; one token runs a fused GEMV, more
+ * tokens the shared tiled GEMM, with bit-identical results.
  */
 public final class GgmlBlockLinear implements QuantizedLinear {
     /** The single buffer: the blocks of all rows, in ggml's layout. */
@@ -26,15 +27,26 @@ public final class GgmlBlockLinear implements QuantizedLinear {
     private final DType type;
     private final int rows;
     private final int cols;
-    private final long rowBytes;
+    private final RowGroupLayout layout;
+    /** The blocks of all rows, in {@link #layout}. */
     private final MemorySegment blocks;
 
-    private GgmlBlockLinear(DType type, int rows, int cols, MemorySegment blocks) {
+    private GgmlBlockLinear(DType type, int rows, int cols, RowGroupLayout layout, MemorySegment blocks) {
         this.type = type;
         this.rows = rows;
         this.cols = cols;
-        this.rowBytes = type.bytesFor(cols);
+        this.layout = layout;
         this.blocks = blocks;
+    }
+
+    private static RowGroupLayout layoutOf(DType type, int rows, int cols) {
+        return new RowGroupLayout(rows, cols / type.blockSize(), type.blockBytes());
+    }
+
+    /** The layer over {@code fileOrder} (ggml's layout), copied into memory the garbage collector frees. */
+    private static GgmlBlockLinear fromFileOrder(DType type, int rows, int cols, MemorySegment fileOrder) {
+        RowGroupLayout layout = layoutOf(type, rows, cols);
+        return new GgmlBlockLinear(type, rows, cols, layout, layout.interleave(fileOrder, Arena.ofAuto()));
     }
 
     /** Whether {@link #wrap} and {@link #quantize} handle this type. */
@@ -42,10 +54,13 @@ public final class GgmlBlockLinear implements QuantizedLinear {
         return type == DType.Q8_0 || type == DType.Q4_0 || type == DType.Q4_1;
     }
 
-    /** Uses a tensor already stored as Q8_0, Q4_0 or Q4_1 (e.g. mapped from a GGUF file) in place, without a copy. */
+    /**
+     * The layer of a tensor already stored as Q8_0, Q4_0 or Q4_1 (e.g. mapped from a GGUF file): its blocks are copied
+     * once into the interleaved layout (a mapped source is unloaded after), as llama.cpp repacks Q4_0 at load.
+     */
     public static GgmlBlockLinear wrap(WeightTensor w) {
         requireType(w.dtype(), w.name());
-        return new GgmlBlockLinear(w.dtype(), w.rows(), w.cols(), w.data());
+        return fromFileOrder(w.dtype(), w.rows(), w.cols(), w.data());
     }
 
     /** {@link #quantize(WeightTensor, DType, Arena)} into memory the garbage collector frees. */
@@ -56,7 +71,8 @@ public final class GgmlBlockLinear implements QuantizedLinear {
     /**
      * Quantizes any tensor to {@code type} with llama.cpp's reference rounding (byte-identical blocks), one row at a
      * time into {@code arena}. A tensor already in a block type is widened and quantized again, as llama.cpp's
-     * requantization does. NaN or infinite weights are refused: ggml would encode them as garbage blocks.
+     * requantization does. NaN or infinite weights are refused: ggml would encode them as garbage blocks. Each row
+     * is quantized into a scratch row, whose blocks then go to their places in the interleaved layout.
      */
     public static GgmlBlockLinear quantize(WeightTensor w, DType type, Arena arena) {
         requireType(type, w.name());
@@ -64,8 +80,9 @@ public final class GgmlBlockLinear implements QuantizedLinear {
             throw new IllegalArgumentException(w.name() + ": " + type + " needs rows of a multiple of "
                     + type.blockSize() + " weights, got " + w.cols());
         }
-        long rowBytes = type.bytesFor(w.cols());
-        MemorySegment blocks = arena.allocate(rowBytes * w.rows(), 64);
+        RowGroupLayout layout = layoutOf(type, w.rows(), w.cols());
+        MemorySegment blocks = arena.allocate(layout.rowBytes() * w.rows(), 64);
+        MemorySegment scratch = MemorySegment.ofArray(new byte[Math.toIntExact(layout.rowBytes())]);
         float[] row = new float[w.cols()];
         for (int r = 0; r < w.rows(); r++) {
             w.readRow(r, row, 0);
@@ -75,17 +92,19 @@ public final class GgmlBlockLinear implements QuantizedLinear {
                             + "; " + type + " cannot encode it");
                 }
             }
-            long at = r * rowBytes;
             switch (type) {
-                case Q8_0 -> GgmlQuantizers.quantizeQ8_0(row, 0, row.length, blocks, at);
-                case Q4_0 -> GgmlQuantizers.quantizeQ4_0(row, 0, row.length, blocks, at);
-                default -> GgmlQuantizers.quantizeQ4_1(row, 0, row.length, blocks, at);
+                case Q8_0 -> GgmlQuantizers.quantizeQ8_0(row, 0, row.length, scratch, 0);
+                case Q4_0 -> GgmlQuantizers.quantizeQ4_0(row, 0, row.length, scratch, 0);
+                default -> GgmlQuantizers.quantizeQ4_1(row, 0, row.length, scratch, 0);
+            }
+            for (int b = 0; b < layout.blocksPerRow(); b++) {
+                MemorySegment.copy(scratch, b * layout.blockBytes(), blocks, layout.offset(r, b), layout.blockBytes());
             }
         }
-        return new GgmlBlockLinear(type, w.rows(), w.cols(), blocks);
+        return new GgmlBlockLinear(type, w.rows(), w.cols(), layout, blocks);
     }
 
-    /** The layer whose {@link #buffers()} these are, used in place; the buffer must be exactly the blocks' size. */
+    /** The layer whose {@link #buffers()} these are, copied in as by {@link #wrap}; the buffer must be exactly the blocks' size. */
     public static GgmlBlockLinear restore(int rows, int cols, DType type, Map<String, MemorySegment> buffers) {
         requireType(type, "restored layer");
         if (rows < 1 || cols < 1 || cols % type.blockSize() != 0) {
@@ -102,7 +121,7 @@ public final class GgmlBlockLinear implements QuantizedLinear {
             throw new IllegalArgumentException(type + " layer of " + rows + "x" + cols + " needs " + expected
                     + " bytes of blocks, got " + blocks.byteSize());
         }
-        return new GgmlBlockLinear(type, rows, cols, blocks);
+        return fromFileOrder(type, rows, cols, blocks);
     }
 
     private static void requireType(DType type, String what) {
@@ -114,9 +133,19 @@ public final class GgmlBlockLinear implements QuantizedLinear {
 
     public DType type() { return type; }
 
-    /** The blocks as a tensor, e.g. for a GGUF writer. */
+    /** The blocks in ggml's file layout (a copy), e.g. for a GGUF writer. */
     public WeightTensor toTensor(String name) {
-        return new WeightTensor(name, type, rows, cols, blocks);
+        return new WeightTensor(name, type, rows, cols, layout.fileOrder(blocks, Arena.ofAuto()));
+    }
+
+    /** Q4_1 only: the minimums {@code m} of blocks {@code [block, block + count)} of {@code row} into {@code dst[off..]}. */
+    public void minimums(int row, int block, int count, float[] dst, int off) {
+        if (type != DType.Q4_1) {
+            throw new IllegalStateException(type + " blocks have no minimum");
+        }
+        for (int b = 0; b < count; b++) {
+            dst[off + b] = Float.float16ToFloat(blocks.get(GgmlBlockDecoder.F16, layout.offset(row, block + b) + 2));
+        }
     }
 
     @Override
@@ -134,12 +163,15 @@ public final class GgmlBlockLinear implements QuantizedLinear {
     @Override
     public double bitsPerWeight() { return type.bitsPerWeight(); }
 
+    /** The blocks in ggml's file layout (a copy), which {@link #restore} takes back. */
     @Override
-    public Map<String, MemorySegment> buffers() { return Map.of(BLOCKS, blocks); }
+    public Map<String, MemorySegment> buffers() { return Map.of(BLOCKS, layout.fileOrder(blocks, Arena.ofAuto())); }
 
     @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
-        RowDecoders.decode(type, blocks, row * rowBytes, dst, dstOff, cols);
+        for (int b = 0; b < layout.blocksPerRow(); b++) {
+            RowDecoders.decode(type, blocks, layout.offset(row, b), dst, dstOff + b * type.blockSize(), type.blockSize());
+        }
     }
 
     @Override
@@ -149,15 +181,15 @@ public final class GgmlBlockLinear implements QuantizedLinear {
             return;
         }
         TiledMatmul.forward(rows, cols, (row, col, len, dst, off) -> GgmlBlockDecoder.decode(type, blocks,
-                row * rowBytes + type.bytesFor(col), dst, off, len), in, out, tokens, pool);
+                layout.offset(row, col / type.blockSize()), layout.stride(row), dst, off, len), in, out, tokens, pool);
     }
 
     private void gemvRows(int o0, int n, float[] in, float[] out) {
         if (GgmlGemv.available()) {
-            GgmlGemv.gemv(type, blocks, rowBytes, o0, n, in, cols, out);
+            GgmlGemv.gemv(type, blocks, layout, o0, n, in, cols, out);
         } else {
             for (int r = o0; r < o0 + n; r++) {
-                out[r] = GgmlGemv.viaRow(type, blocks, r * rowBytes, in, cols);
+                out[r] = GgmlGemv.viaRow(type, blocks, layout, r, in, cols);
             }
         }
     }

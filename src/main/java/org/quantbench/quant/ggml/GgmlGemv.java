@@ -29,12 +29,11 @@ import static org.quantbench.quant.ggml.GgmlBlockDecoder.WIDE;
  * index order (element i in lane i % L). With 32 | cols and L | 32 a row is whole vectors, so that is
  * {@link MatmulKernels}' canonical order and the outputs equal the GEMM path's bit for bit.
  * <p>
- * 16 lanes run rows of up to {@link #ONE_ROW_MAX_COLS} columns one at a time (one stream from memory; then the
- * chain of FMAs of one accumulator bounds the loop when the weights sit in cache) and longer rows four in flight,
- * sharing the activation vectors; both look each nibble up in a per-block table of its 16 possible weights (one
- * permute per 16 weights). 8 lanes run two rows and unpack arithmetically: their
+ * 16 lanes run the four rows of a {@link RowGroupLayout} group in flight, sharing the activation vectors and reading
+ * the group's interleaved blocks as one stream, and look each nibble up in a per-block table of its 16 possible
+ * weights (one permute per 16 weights). 8 lanes run two rows and unpack arithmetically: their
  * unpacking takes twice the operations per weight, four rows measured no faster, and two-vector table lookups are
- * slow on AVX2. Rows left over in a chunk are widened into a scratch row and dotted in the same order.
+ * slow on AVX2. Rows outside whole groups are widened into a scratch row and dotted in the same order.
  * <p>
  * As in {@link GgmlBlockDecoder}, the loops call only the Vector API's force-inlined methods, and accumulators leave
  * through an array, so no vector crosses a call that C2 might not inline (it would be boxed).
@@ -43,15 +42,6 @@ import static org.quantbench.quant.ggml.GgmlBlockDecoder.WIDE;
  * not by the FMA latency of one accumulator per row (two accumulators per row measured the same).
  */
 final class GgmlGemv {
-    /**
-     * Rows of at most this many columns run one at a time. Read from memory (a decoded token streams every weight
-     * once), four short rows side by side are four short streams the hardware prefetchers follow badly: 2,048-column
-     * Q4_0 rows ran at 19-24 weights/ns four at a time and 34 one at a time on a 2-core Zen 5 (docs/benchmarks.md,
-     * session 13); longer rows keep four in flight (25 against 34 the other way round at 8,192 columns). Each row sums
-     * in the same order either way.
-     */
-    static final int ONE_ROW_MAX_COLS = 4096;
-
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * L]);
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -62,108 +52,67 @@ final class GgmlGemv {
         return GgmlBlockDecoder.WIDE || GgmlBlockDecoder.NARROW;
     }
 
-    /** {@code out[o0 + r] = row (o0 + r) . x} for {@code r < rows}; only when {@link #available()}. */
-    static void gemv(DType type, MemorySegment w, long rowBytes, int o0, int rows, float[] x, int cols, float[] out) {
+    /**
+     * {@code out[o0 + r] = row (o0 + r) . x} for {@code r < rows}, the weights in {@code layout}; only when
+     * {@link #available()}. Rows of a group run together (16 lanes: the whole group, one stream; 8 lanes: two rows);
+     * rows outside whole groups, or before the first group boundary, take {@link #viaRow}.
+     */
+    static void gemv(DType type, MemorySegment w, RowGroupLayout layout, int o0, int rows, float[] x, int cols, float[] out) {
         int blocks = cols / QK;
         float[] lanes = LANES.get();
-        if (WIDE && cols <= ONE_ROW_MAX_COLS) {
-            for (int r = 0; r < rows; r++) {
-                long at = (o0 + r) * rowBytes;
-                switch (type) {
-                    case Q8_0 -> q8_0x1w16(w, at, x, blocks, lanes);
-                    case Q4_0 -> q4_0x1w16(w, at, x, blocks, lanes);
-                    case Q4_1 -> q4_1x1w16(w, at, x, blocks, lanes);
-                    default -> throw new IllegalArgumentException("not a ggml 32-weight block type: " + type);
-                }
-                out[o0 + r] = MatmulKernels.sumLanes(FloatVector.fromArray(S, lanes, 0));
-            }
-            return;
+        int end = o0 + rows;
+        int groupedEnd = Math.min(end, layout.groupedRows());
+        long bb = layout.blockBytes();
+        long bs = RowGroupLayout.ROWS * bb;
+        int r = o0;
+        for (; r < end && r % RowGroupLayout.ROWS != 0; r++) {
+            out[r] = viaRow(type, w, layout, r, x, cols);
         }
-        int group = WIDE ? 4 : 2;
-        int r = 0;
-        for (; r + group <= rows; r += group) {
-            long at = (o0 + r) * rowBytes;
+        int step = WIDE ? 4 : 2;
+        for (; r + step <= groupedEnd; r += step) {
+            long at = layout.offset(r, 0);
             if (WIDE) {
                 switch (type) {
-                    case Q8_0 -> q8_0x4w16(w, at, rowBytes, x, blocks, lanes);
-                    case Q4_0 -> q4_0x4w16(w, at, rowBytes, x, blocks, lanes);
-                    case Q4_1 -> q4_1x4w16(w, at, rowBytes, x, blocks, lanes);
+                    case Q8_0 -> q8_0x4w16(w, at, bb, bs, x, blocks, lanes);
+                    case Q4_0 -> q4_0x4w16(w, at, bb, bs, x, blocks, lanes);
+                    case Q4_1 -> q4_1x4w16(w, at, bb, bs, x, blocks, lanes);
                     default -> throw new IllegalArgumentException("not a ggml 32-weight block type: " + type);
                 }
             } else {
                 switch (type) {
-                    case Q8_0 -> q8_0x2w8(w, at, rowBytes, x, blocks, lanes);
-                    case Q4_0 -> q4_0x2w8(w, at, rowBytes, x, blocks, lanes);
-                    case Q4_1 -> q4_1x2w8(w, at, rowBytes, x, blocks, lanes);
+                    case Q8_0 -> q8_0x2w8(w, at, bb, bs, x, blocks, lanes);
+                    case Q4_0 -> q4_0x2w8(w, at, bb, bs, x, blocks, lanes);
+                    case Q4_1 -> q4_1x2w8(w, at, bb, bs, x, blocks, lanes);
                     default -> throw new IllegalArgumentException("not a ggml 32-weight block type: " + type);
                 }
             }
-            for (int k = 0; k < group; k++) {
-                out[o0 + r + k] = MatmulKernels.sumLanes(FloatVector.fromArray(S, lanes, k * L));
+            for (int k = 0; k < step; k++) {
+                out[r + k] = MatmulKernels.sumLanes(FloatVector.fromArray(S, lanes, k * L));
             }
         }
-        for (; r < rows; r++) {
-            out[o0 + r] = viaRow(type, w, (o0 + r) * rowBytes, x, cols);
+        for (; r < end; r++) {
+            out[r] = viaRow(type, w, layout, r, x, cols);
         }
     }
 
     /** The reference route for one row: widen it, then the canonical dot. Works at any vector width or none. */
-    static float viaRow(DType type, MemorySegment w, long at, float[] x, int cols) {
-        float[] row = ROW.get();
-        if (row.length < cols) {
-            row = new float[cols];
-            ROW.set(row);
+    static float viaRow(DType type, MemorySegment w, RowGroupLayout layout, int row, float[] x, int cols) {
+        float[] buf = ROW.get();
+        if (buf.length < cols) {
+            buf = new float[cols];
+            ROW.set(buf);
         }
-        GgmlBlockDecoder.decode(type, w, at, row, 0, cols);
-        return MatmulKernels.dot(row, 0, x, 0, cols);
+        GgmlBlockDecoder.decode(type, w, layout.offset(row, 0), layout.stride(row), buf, 0, cols);
+        return MatmulKernels.dot(buf, 0, x, 0, cols);
     }
 
-    // ---- 16 lanes, one row: a block is two vectors, the row one stream ----
+    // ---- 16 lanes, four rows: block b of row k at at + k*s + b*bs; a block is two vectors ----
 
-    private static void q4_0x1w16(MemorySegment w, long at, float[] x, int blocks, float[] lanes) {
-        FloatVector a = FloatVector.zero(S);
-        for (int b = 0; b < blocks; b++) {
-            long p = at + 18L * b;
-            IntVector t = CENTERED.mul(Float.float16ToFloat(w.get(F16, p))).reinterpretAsInts();
-            IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 2, LE).convertShape(B2I, I, 0);
-            a = q.selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b), a);
-            a = q.lanewise(LSHR, 4).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b + 16), a);
-        }
-        a.intoArray(lanes, 0);
-    }
-
-    private static void q4_1x1w16(MemorySegment w, long at, float[] x, int blocks, float[] lanes) {
-        FloatVector a = FloatVector.zero(S);
-        for (int b = 0; b < blocks; b++) {
-            long p = at + 20L * b;
-            IntVector t = CODES.fma(Float.float16ToFloat(w.get(F16, p)), Float.float16ToFloat(w.get(F16, p + 2))).reinterpretAsInts();
-            IntVector q = (IntVector) ByteVector.fromMemorySegment(B16, w, p + 4, LE).convertShape(B2I, I, 0);
-            a = q.selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b), a);
-            a = q.lanewise(LSHR, 4).selectFrom(t).reinterpretAsFloats().fma(FloatVector.fromArray(S, x, QK * b + 16), a);
-        }
-        a.intoArray(lanes, 0);
-    }
-
-    private static void q8_0x1w16(MemorySegment w, long at, float[] x, int blocks, float[] lanes) {
-        FloatVector a = FloatVector.zero(S);
-        for (int b = 0; b < blocks; b++) {
-            long p = at + 34L * b;
-            float d = Float.float16ToFloat(w.get(F16, p));
-            a = ((FloatVector) ByteVector.fromMemorySegment(B16, w, p + 2, LE).convertShape(B2F, S, 0)).mul(d)
-                    .fma(FloatVector.fromArray(S, x, QK * b), a);
-            a = ((FloatVector) ByteVector.fromMemorySegment(B16, w, p + 18, LE).convertShape(B2F, S, 0)).mul(d)
-                    .fma(FloatVector.fromArray(S, x, QK * b + 16), a);
-        }
-        a.intoArray(lanes, 0);
-    }
-
-    // ---- 16 lanes, four rows at {at, at+s, at+2s, at+3s}: a block is two vectors ----
-
-    private static void q4_0x4w16(MemorySegment w, long at, long s, float[] x, int blocks, float[] lanes) {
+    private static void q4_0x4w16(MemorySegment w, long at, long s, long bs, float[] x, int blocks, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         long at1 = at + s, at2 = at + 2 * s, at3 = at + 3 * s;
         for (int b = 0; b < blocks; b++) {
-            long p = 18L * b;
+            long p = bs * b;
             FloatVector x0 = FloatVector.fromArray(S, x, QK * b);
             FloatVector x1 = FloatVector.fromArray(S, x, QK * b + 16);
             IntVector t0 = CENTERED.mul(Float.float16ToFloat(w.get(F16, at + p))).reinterpretAsInts();
@@ -189,11 +138,11 @@ final class GgmlGemv {
         a3.intoArray(lanes, 3 * L);
     }
 
-    private static void q4_1x4w16(MemorySegment w, long at, long s, float[] x, int blocks, float[] lanes) {
+    private static void q4_1x4w16(MemorySegment w, long at, long s, long bs, float[] x, int blocks, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         long at1 = at + s, at2 = at + 2 * s, at3 = at + 3 * s;
         for (int b = 0; b < blocks; b++) {
-            long p = 20L * b;
+            long p = bs * b;
             FloatVector x0 = FloatVector.fromArray(S, x, QK * b);
             FloatVector x1 = FloatVector.fromArray(S, x, QK * b + 16);
             IntVector t0 = CODES.fma(Float.float16ToFloat(w.get(F16, at + p)), Float.float16ToFloat(w.get(F16, at + p + 2))).reinterpretAsInts();
@@ -219,11 +168,11 @@ final class GgmlGemv {
         a3.intoArray(lanes, 3 * L);
     }
 
-    private static void q8_0x4w16(MemorySegment w, long at, long s, float[] x, int blocks, float[] lanes) {
+    private static void q8_0x4w16(MemorySegment w, long at, long s, long bs, float[] x, int blocks, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         long at1 = at + s, at2 = at + 2 * s, at3 = at + 3 * s;
         for (int b = 0; b < blocks; b++) {
-            long p = 34L * b;
+            long p = bs * b;
             FloatVector x0 = FloatVector.fromArray(S, x, QK * b);
             FloatVector x1 = FloatVector.fromArray(S, x, QK * b + 16);
             float d0 = Float.float16ToFloat(w.get(F16, at + p)), d1 = Float.float16ToFloat(w.get(F16, at1 + p));
@@ -243,13 +192,13 @@ final class GgmlGemv {
         a3.intoArray(lanes, 3 * L);
     }
 
-    // ---- 8 lanes, two rows at {at, at+s}: a block is four vectors, parts 0 and 1 of each 16-byte load ----
+    // ---- 8 lanes, two rows: block b of row k at at + k*s + b*bs; a block is four vectors, parts 0 and 1 of each 16-byte load ----
 
-    private static void q4_0x2w8(MemorySegment w, long at, long s, float[] x, int blocks, float[] lanes) {
+    private static void q4_0x2w8(MemorySegment w, long at, long s, long bs, float[] x, int blocks, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         long at1 = at + s;
         for (int b = 0; b < blocks; b++) {
-            long p = 18L * b;
+            long p = bs * b;
             int i = QK * b;
             FloatVector x0 = FloatVector.fromArray(S, x, i), x1 = FloatVector.fromArray(S, x, i + 8);
             FloatVector x2 = FloatVector.fromArray(S, x, i + 16), x3 = FloatVector.fromArray(S, x, i + 24);
@@ -271,11 +220,11 @@ final class GgmlGemv {
         a1.intoArray(lanes, L);
     }
 
-    private static void q4_1x2w8(MemorySegment w, long at, long s, float[] x, int blocks, float[] lanes) {
+    private static void q4_1x2w8(MemorySegment w, long at, long s, long bs, float[] x, int blocks, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         long at1 = at + s;
         for (int b = 0; b < blocks; b++) {
-            long p = 20L * b;
+            long p = bs * b;
             int i = QK * b;
             FloatVector x0 = FloatVector.fromArray(S, x, i), x1 = FloatVector.fromArray(S, x, i + 8);
             FloatVector x2 = FloatVector.fromArray(S, x, i + 16), x3 = FloatVector.fromArray(S, x, i + 24);
@@ -298,11 +247,11 @@ final class GgmlGemv {
         a1.intoArray(lanes, L);
     }
 
-    private static void q8_0x2w8(MemorySegment w, long at, long s, float[] x, int blocks, float[] lanes) {
+    private static void q8_0x2w8(MemorySegment w, long at, long s, long bs, float[] x, int blocks, float[] lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         long at1 = at + s;
         for (int b = 0; b < blocks; b++) {
-            long p = 34L * b;
+            long p = bs * b;
             int i = QK * b;
             FloatVector x0 = FloatVector.fromArray(S, x, i), x1 = FloatVector.fromArray(S, x, i + 8);
             FloatVector x2 = FloatVector.fromArray(S, x, i + 16), x3 = FloatVector.fromArray(S, x, i + 24);

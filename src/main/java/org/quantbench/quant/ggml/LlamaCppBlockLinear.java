@@ -5,8 +5,6 @@ import org.quantbench.engine.TiledMatmul;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.DType;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * A Q8_0 / Q4_0 / Q4_1 linear with llama.cpp's CPU arithmetic: each activation row is first quantized to Q8_0 (Q8_1
  * for Q4_1 weights, see {@link Q8Activations}), and block b of an output is {@code dw * dx * sum(qw * qx)}, plus
@@ -32,8 +30,6 @@ public final class LlamaCppBlockLinear implements Linear {
     private final int cols;
     private final int blocks;
     private final boolean q4_1;
-    private final MemorySegment data;
-    private final long rowBytes;
 
     public LlamaCppBlockLinear(GgmlBlockLinear weights) {
         this.weights = weights;
@@ -41,8 +37,6 @@ public final class LlamaCppBlockLinear implements Linear {
         this.cols = weights.inFeatures();
         this.blocks = cols / QK;
         this.q4_1 = weights.type() == DType.Q4_1;
-        this.data = weights.toTensor("blocks").data();
-        this.rowBytes = weights.type().bytesFor(cols);
     }
 
     /** The weights this layer multiplies. */
@@ -80,11 +74,7 @@ public final class LlamaCppBlockLinear implements Linear {
         if (q4_1) {
             // The corrections are a small matmul of their own: [tokens x blocks] by the minimums [rows x blocks].
             float[] corrected = s.corrected;
-            TiledMatmul.forward(rows, blocks, (row, col, len, dst, off) -> {
-                for (int b = 0; b < len; b++) {
-                    dst[off + b] = Float.float16ToFloat(data.get(GgmlBlockDecoder.F16, row * rowBytes + 20L * (col + b) + 2));
-                }
-            }, s.sums, corrected, tokens, pool);
+            TiledMatmul.forward(rows, blocks, weights::minimums, s.sums, corrected, tokens, pool);
             for (int i = 0; i < tokens * rows; i++) {
                 out[i] += corrected[i];
             }

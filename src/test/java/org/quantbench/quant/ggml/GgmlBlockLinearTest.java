@@ -134,8 +134,8 @@ class GgmlBlockLinearTest {
             assertThat(decoded).containsExactly(reference);
             // Tile decoding starts at any K-block.
             Arrays.fill(decoded, Float.NaN);
-            GgmlBlockDecoder.decode(type, seg, row * type.bytesFor(cols), decoded, 0, 512);
-            GgmlBlockDecoder.decode(type, seg, row * type.bytesFor(cols) + type.bytesFor(512), decoded, 512, cols - 512);
+            GgmlBlockDecoder.decode(type, seg, row * type.bytesFor(cols), type.blockBytes(), decoded, 0, 512);
+            GgmlBlockDecoder.decode(type, seg, row * type.bytesFor(cols) + type.bytesFor(512), type.blockBytes(), decoded, 512, cols - 512);
             assertThat(decoded).containsExactly(reference);
         }
         float[] gemv = new float[rows];
