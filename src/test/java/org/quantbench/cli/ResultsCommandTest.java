@@ -3,6 +3,7 @@ package org.quantbench.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantbench.testing.ResultStoreHolder;
 import org.quantbench.workbench.results.ResultRow;
 import org.quantbench.workbench.results.ResultStore;
 import org.quantbench.workbench.results.StepKey;
@@ -65,5 +66,18 @@ class ResultsCommandTest {
         assertThat(mistyped.exit()).isEqualTo(2);
         assertThat(mistyped.err()).contains("error: no results database in " + dir.resolve("nowhere"));
         assertThat(dir.resolve("nowhere")).doesNotExist();
+    }
+
+    /** A database another process holds (a running `run`, the window) is an error line, not a stack trace. */
+    @Test
+    void aDatabaseHeldByAnotherProcessIsAnErrorLine() throws Exception {
+        Path db = dir.resolve("held");
+        try (ResultStoreHolder holder = ResultStoreHolder.hold(db)) {
+            CliRun r = CliRun.of("results", "export", "--db", db.toString(), "--out", dir.resolve("out.json").toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: cannot open the results database in " + db
+                    + ": it is in use by another QuantBench process").doesNotContain("\tat ");
+        }
+        assertThat(dir.resolve("out.json")).doesNotExist();
     }
 }

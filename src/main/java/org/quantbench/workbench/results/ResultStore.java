@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,7 +50,11 @@ public final class ResultStore implements AutoCloseable {
         this.db = db;
     }
 
-    /** Opens (creating when absent) the database in {@code dir}. */
+    /**
+     * Opens (creating when absent) the database in {@code dir}. A database that cannot be opened (held by another
+     * process, a folder that cannot be made, a damaged file) is a condition of the user's files, reported as an
+     * {@link UncheckedIOException} whose message says which and why.
+     */
     public static ResultStore open(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -62,9 +68,9 @@ public final class ResultStore implements AutoCloseable {
             // 90020 is H2's "database may be already in use": another process holds the file lock.
             String why = e.getErrorCode() == 90020 || e.getMessage() != null && e.getMessage().contains("locked")
                     ? "it is in use by another QuantBench process" : e.getMessage();
-            throw new IllegalStateException("cannot open the results database in " + dir + ": " + why, e);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open the results database in " + dir + ": " + why, new IOException(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 
