@@ -30,7 +30,8 @@ import java.util.Set;
  * </ul>
  * Non-finite activations give non-finite outputs. Buffers: {@code qweight} (int8, {@code [rows][cols]} row-major),
  * {@code scales} (float32, one per row) and, only with non-unit smoothing, {@code smooth} (float32, one per column);
- * floats in native (little-endian) order. {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
+ * floats in native (little-endian) order. In memory the codes are kept interleaved four rows at a time
+ * ({@link Int8RowGroups}), so a decoded token reads them as one stream. {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
  * {@code 8 + 32/cols (+ 32/rows with smoothing)}.
  */
 public final class W8A8IntLinear implements QuantizedLinear {
@@ -44,23 +45,20 @@ public final class W8A8IntLinear implements QuantizedLinear {
 
     private final int rows;
     private final int cols;
-    private final MemorySegment qweight;
-    /** {@link #qweight}, possibly followed by slack so that every row can take vector loads. */
+    private final Int8RowGroups layout;
+    /** The codes in {@link #layout}, followed by {@link W8A8Kernels#OVERREAD} bytes of slack for the last vector load. */
     private final MemorySegment codes;
     private final float[] scales;
     /** Null when no smoothing. */
     private final float[] smooth;
-    private final int vectorRows;
 
-    private W8A8IntLinear(int rows, int cols, MemorySegment codes, float[] scales, float[] smooth) {
-        this.rows = rows;
-        this.cols = cols;
+    private W8A8IntLinear(Int8RowGroups layout, MemorySegment codes, float[] scales, float[] smooth) {
+        this.rows = layout.rows();
+        this.cols = layout.cols();
+        this.layout = layout;
         this.codes = codes;
-        this.qweight = codes.asSlice(0, (long) rows * cols);
         this.scales = scales;
         this.smooth = smooth;
-        this.vectorRows = W8A8Kernels.vectorBound(cols) == 0 ? 0
-                : (int) Math.clamp((codes.byteSize() - W8A8Kernels.OVERREAD) / cols, 0, rows);
     }
 
     /**
@@ -72,6 +70,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
         int cols = w.cols();
         checkShape(rows, cols);
         float[] smooth = checkSmoothing(smoothing, cols);
+        Int8RowGroups layout = new Int8RowGroups(rows, cols);
         MemorySegment codes = Arena.ofAuto().allocate((long) rows * cols + W8A8Kernels.OVERREAD, 64);
         float[] scales = new float[rows];
         float[] row = new float[cols];
@@ -91,15 +90,16 @@ public final class W8A8IntLinear implements QuantizedLinear {
             float s = amax / 127f;
             scales[r] = s;
             for (int c = 0; c < cols; c++) {
-                codes.set(ValueLayout.JAVA_BYTE, (long) r * cols + c, (byte) toInt8(row[c], s));
+                codes.set(ValueLayout.JAVA_BYTE, layout.offset(r, c), (byte) toInt8(row[c], s));
             }
         }
-        return new W8A8IntLinear(rows, cols, codes, scales, smooth);
+        return new W8A8IntLinear(layout, codes, scales, smooth);
     }
 
     /**
-     * The layer back from its {@link #buffers()}: {@code qweight} used in place, scales (finite, >= 0) and smoothing
-     * factors (finite, > 0) copied; a size mismatch or a missing or unexpected buffer is an IllegalArgumentException.
+     * The layer back from its {@link #buffers()}: {@code qweight} (row-major) copied into the interleaved layout,
+     * scales (finite, >= 0) and smoothing factors (finite, > 0) copied; a size mismatch or a missing or unexpected
+     * buffer is an IllegalArgumentException.
      */
     public static W8A8IntLinear restore(int rows, int cols, Map<String, MemorySegment> buffers) {
         checkShape(rows, cols);
@@ -108,9 +108,6 @@ public final class W8A8IntLinear implements QuantizedLinear {
         }
         MemorySegment q = buffers.get("qweight");
         requireBytes("qweight", q, (long) rows * cols);
-        if (!q.isNative() && !(q.heapBase().orElse(null) instanceof byte[])) {
-            q = Arena.ofAuto().allocate(q.byteSize()).copyFrom(q); // vector loads read only native or byte[] segments
-        }
         float[] scales = floats("scales", buffers.get("scales"), rows);
         for (float s : scales) {
             if (!Float.isFinite(s) || s < 0) {
@@ -118,7 +115,8 @@ public final class W8A8IntLinear implements QuantizedLinear {
             }
         }
         float[] smooth = buffers.containsKey("smooth") ? checkSmoothing(floats("smooth", buffers.get("smooth"), cols), cols) : null;
-        return new W8A8IntLinear(rows, cols, q, scales, smooth);
+        Int8RowGroups layout = new Int8RowGroups(rows, cols);
+        return new W8A8IntLinear(layout, layout.interleave(q, W8A8Kernels.OVERREAD, Arena.ofAuto()), scales, smooth);
     }
 
     private static void checkShape(int rows, int cols) {
@@ -189,7 +187,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
     public float scale(int row) { return scales[row]; }
 
     /** The int8 code of weight [row, col]. */
-    public int code(int row, int col) { return codes.get(ValueLayout.JAVA_BYTE, (long) row * cols + col); }
+    public int code(int row, int col) { return codes.get(ValueLayout.JAVA_BYTE, layout.offset(row, col)); }
 
     /** The smoothing factors, or null when none. */
     public float[] smoothing() { return smooth == null ? null : smooth.clone(); }
@@ -216,7 +214,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
     @Override
     public Map<String, MemorySegment> buffers() {
         Map<String, MemorySegment> m = new LinkedHashMap<>();
-        m.put("qweight", qweight.asReadOnly());
+        m.put("qweight", layout.rowMajor(codes, Arena.ofAuto()).asReadOnly());
         m.put("scales", MemorySegment.ofArray(scales).asReadOnly());
         if (smooth != null) {
             m.put("smooth", MemorySegment.ofArray(smooth).asReadOnly());
@@ -227,19 +225,25 @@ public final class W8A8IntLinear implements QuantizedLinear {
     @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
         float s = scales[row];
-        long base = (long) row * cols;
         for (int c = 0; c < cols; c++) {
-            dst[dstOff + c] = s * (float) codes.get(ValueLayout.JAVA_BYTE, base + c);
+            dst[dstOff + c] = s * (float) code(row, c);
         }
     }
 
-    /** The codes of {@code row}, columns {@code [col, col+len)}, as floats: the GEMM's weight tile. */
+    /**
+     * The codes of {@code row}, columns {@code [col, col+len)}, as floats: the GEMM's weight tile. Whole chunks (each
+     * 16 codes in a row) widen as vectors when {@code col} starts one, as the GEMM's K-blocks do.
+     */
     void decodeCodes(int row, int col, int len, float[] dst, int off) {
-        long at = (long) row * cols + col;
-        int done = row < vectorRows ? W8A8Kernels.vectorBound(len) : 0;
-        W8A8Kernels.widen(codes, at, done, dst, off);
-        for (int i = done; i < len; i++) {
-            dst[off + i] = codes.get(ValueLayout.JAVA_BYTE, at + i);
+        int end = col + len;
+        int i = col;
+        if (W8A8Kernels.vectorBound(Int8RowGroups.CHUNK) > 0 && col % Int8RowGroups.CHUNK == 0 && col < layout.chunkedCols()) {
+            int chunks = (Math.min(end, layout.chunkedCols()) - col) / Int8RowGroups.CHUNK;
+            W8A8Kernels.widenChunks(codes, layout.offset(row, col), layout.chunkStride(row), chunks, dst, off);
+            i += chunks * Int8RowGroups.CHUNK;
+        }
+        for (; i < end; i++) {
+            dst[off + i - col] = code(row, i);
         }
     }
 
@@ -290,14 +294,35 @@ public final class W8A8IntLinear implements QuantizedLinear {
         return holder[0];
     }
 
+    /**
+     * Exact int dot products of rows {@code [o0, o0 + n)} with {@code xq} into {@code acc[0 .. n)}: whole groups through
+     * the vector kernel (their whole chunks) plus their last columns; other rows code by code.
+     */
     private void gemv(int o0, int n, float[] xq, int[] acc) {
-        int r = 0;
-        int step = W8A8Kernels.ROWS;
-        for (; r + step <= n && o0 + r + step <= vectorRows; r += step) {
-            W8A8Kernels.gemvRows(codes, (long) (o0 + r) * cols, cols, xq, cols, acc, r);
+        int end = o0 + n;
+        int groupedEnd = Math.min(end, layout.groupedRows());
+        int chunked = W8A8Kernels.vectorBound(Int8RowGroups.CHUNK) > 0 ? layout.chunkedCols() : 0;
+        int r = o0;
+        for (; r < end && r % Int8RowGroups.ROWS != 0; r++) {
+            acc[r - o0] = dot(r, xq, 0);
         }
-        for (; r < n; r++) {
-            acc[r] = W8A8Kernels.dot(codes, (long) (o0 + r) * cols, xq, 0, 0, cols);
+        for (; r + Int8RowGroups.ROWS <= groupedEnd; r += Int8RowGroups.ROWS) {
+            W8A8Kernels.gemvGroup(codes, layout.groupBase(r), xq, chunked, acc, r - o0);
+            for (int k = 0; k < Int8RowGroups.ROWS; k++) {
+                acc[r - o0 + k] += dot(r + k, xq, chunked);
+            }
         }
+        for (; r < end; r++) {
+            acc[r - o0] = dot(r, xq, 0);
+        }
+    }
+
+    /** The scalar reference: the int dot product of row {@code row}'s codes and {@code xq} over columns {@code [from, cols)}. */
+    int dot(int row, float[] xq, int from) {
+        int s = 0;
+        for (int c = from; c < cols; c++) {
+            s += code(row, c) * (int) xq[c];
+        }
+        return s;
     }
 }

@@ -40,8 +40,7 @@ final class W8A8Kernels {
     static final int LOAD_BYTES = B.vectorByteSize();
     /** Bytes a load reads past its L codes: a row takes the vector kernels only if that many follow it. */
     static final int OVERREAD = LOAD_BYTES - L;
-    /** Rows the GEMV kernel takes at once. */
-    static final int ROWS = 4;
+    private static final int CHUNK = Int8RowGroups.CHUNK;
 
     private W8A8Kernels() {}
 
@@ -49,43 +48,37 @@ final class W8A8Kernels {
         return VectorSupport.enabled() ? S.loopBound(n) : 0;
     }
 
-    /** Scalar reference: the int dot product of row bytes {@code w[at ..]} and {@code xq[xOff ..]} over columns [from, to). */
-    static int dot(MemorySegment w, long at, float[] xq, int xOff, int from, int to) {
-        int s = 0;
-        for (int i = from; i < to; i++) {
-            s += w.get(ValueLayout.JAVA_BYTE, at + i) * (int) xq[xOff + i];
-        }
-        return s;
-    }
-
     private static FloatVector weights(MemorySegment w, long at) {
         return (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, S, 0);
     }
 
-    /** Exact int dot products of rows at {@code base}, {@code base + rb}, ... (four) with {@code xq}, into {@code acc[o ..]}. */
-    static void gemvRows(MemorySegment w, long base, long rb, float[] xq, int cols, int[] acc, int o) {
+    /**
+     * Exact int dot products of the four rows of the {@link Int8RowGroups} group at {@code base} with {@code xq} over
+     * their whole chunks, columns {@code [0, chunked)}, into {@code acc[o .. o+3]}: the group's codes are one stream.
+     */
+    static void gemvGroup(MemorySegment w, long base, float[] xq, int chunked, int[] acc, int o) {
         IntVector i0 = IntVector.zero(I), i1 = i0, i2 = i0, i3 = i0;
-        int bound = S.loopBound(cols);
-        for (int kb = 0; kb < bound; kb += BLOCK) {
-            int end = Math.min(kb + BLOCK, bound);
+        for (int kb = 0; kb < chunked; kb += BLOCK) {
+            int end = Math.min(kb + BLOCK, chunked);
             FloatVector f0 = FloatVector.zero(S), f1 = f0, f2 = f0, f3 = f0;
             for (int i = kb; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, xq, i);
-                long p = base + i;
+                // Column i of row k of the group: chunk i / 16 holds the four rows' 16 codes one after another.
+                long p = base + (long) Int8RowGroups.ROWS * (i & ~(CHUNK - 1)) + (i & (CHUNK - 1));
                 f0 = weights(w, p).fma(xv, f0);
-                f1 = weights(w, p + rb).fma(xv, f1);
-                f2 = weights(w, p + 2 * rb).fma(xv, f2);
-                f3 = weights(w, p + 3 * rb).fma(xv, f3);
+                f1 = weights(w, p + CHUNK).fma(xv, f1);
+                f2 = weights(w, p + 2 * CHUNK).fma(xv, f2);
+                f3 = weights(w, p + 3 * CHUNK).fma(xv, f3);
             }
             i0 = i0.add(f0.convert(VectorOperators.F2I, 0));
             i1 = i1.add(f1.convert(VectorOperators.F2I, 0));
             i2 = i2.add(f2.convert(VectorOperators.F2I, 0));
             i3 = i3.add(f3.convert(VectorOperators.F2I, 0));
         }
-        acc[o] = i0.reduceLanes(VectorOperators.ADD) + dot(w, base, xq, 0, bound, cols);
-        acc[o + 1] = i1.reduceLanes(VectorOperators.ADD) + dot(w, base + rb, xq, 0, bound, cols);
-        acc[o + 2] = i2.reduceLanes(VectorOperators.ADD) + dot(w, base + 2 * rb, xq, 0, bound, cols);
-        acc[o + 3] = i3.reduceLanes(VectorOperators.ADD) + dot(w, base + 3 * rb, xq, 0, bound, cols);
+        acc[o] = i0.reduceLanes(VectorOperators.ADD);
+        acc[o + 1] = i1.reduceLanes(VectorOperators.ADD);
+        acc[o + 2] = i2.reduceLanes(VectorOperators.ADD);
+        acc[o + 3] = i3.reduceLanes(VectorOperators.ADD);
     }
 
     /**
@@ -143,10 +136,15 @@ final class W8A8Kernels {
         }
     }
 
-    /** Widens {@code len} codes (a multiple of L) at {@code w[at ..]} to float into {@code dst[off ..]}. */
-    static void widen(MemorySegment w, long at, int len, float[] dst, int off) {
-        for (int i = 0; i < len; i += L) {
-            weights(w, at + i).intoArray(dst, off + i);
+    /**
+     * Widens {@code chunks} chunks of {@link Int8RowGroups#CHUNK} codes, the first at {@code w[at ..]} and each next
+     * {@code stride} bytes further, to float into {@code dst[off ..]}; only with vectors on.
+     */
+    static void widenChunks(MemorySegment w, long at, long stride, int chunks, float[] dst, int off) {
+        for (int c = 0; c < chunks; c++) {
+            for (int j = 0; j < CHUNK; j += L) {
+                weights(w, at + c * stride + j).intoArray(dst, off + c * CHUNK + j);
+            }
         }
     }
 
