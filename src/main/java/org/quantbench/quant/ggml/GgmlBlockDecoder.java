@@ -69,7 +69,7 @@ final class GgmlBlockDecoder {
 
     /**
      * Widens {@code count} weights (whole blocks) of {@code type} into {@code dst[off..]}: the first block at byte
-     * {@code at}, each next one {@code stride} bytes further ({@link RowGroupLayout#stride}).
+     * {@code at}, each next one {@code stride} bytes further ({@link org.quantbench.quant.RowInterleave#chunkStride}).
      */
     static void decode(DType type, MemorySegment w, long at, long stride, float[] dst, int off, int count) {
         int blocks = count / QK;

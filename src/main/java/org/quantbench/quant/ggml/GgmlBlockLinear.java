@@ -2,6 +2,7 @@ package org.quantbench.quant.ggml;
 
 import org.quantbench.engine.TiledMatmul;
 import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.quant.RowInterleave;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.DType;
 import org.quantbench.tensor.GgmlQuantizers;
@@ -16,8 +17,8 @@ import java.util.Map;
  * A linear layer in one of llama.cpp's 32-weight block formats (Q8_0, Q4_0, Q4_1) with ggml's exact blocks. In and
  * out it speaks ggml's file layout (each row {@code cols / 32} consecutive blocks, rows back to back: {@link #wrap},
  * {@link #restore}, {@link #buffers}, {@link #toTensor}), so GGUF tensors and exports stay byte-exact; in memory it
- * keeps one copy with the blocks of each four rows interleaved ({@link RowGroupLayout}), which a decoded token reads as
- * one stream. The scalar reference is {@link org.quantbench.tensor.GgmlBlocks}; one token runs a fused GEMV, more
+ * keeps one copy with the blocks of each four rows interleaved ({@link RowInterleave}, a block per chunk), which a
+ * decoded token reads as one stream. The scalar reference is {@link org.quantbench.tensor.GgmlBlocks}; one token runs a fused GEMV, more
  * tokens the shared tiled GEMM, with bit-identical results.
  */
 public final class GgmlBlockLinear implements QuantizedLinear {
@@ -27,11 +28,11 @@ public final class GgmlBlockLinear implements QuantizedLinear {
     private final DType type;
     private final int rows;
     private final int cols;
-    private final RowGroupLayout layout;
+    private final RowInterleave layout;
     /** The blocks of all rows, in {@link #layout}. */
     private final MemorySegment blocks;
 
-    private GgmlBlockLinear(DType type, int rows, int cols, RowGroupLayout layout, MemorySegment blocks) {
+    private GgmlBlockLinear(DType type, int rows, int cols, RowInterleave layout, MemorySegment blocks) {
         this.type = type;
         this.rows = rows;
         this.cols = cols;
@@ -39,14 +40,15 @@ public final class GgmlBlockLinear implements QuantizedLinear {
         this.blocks = blocks;
     }
 
-    private static RowGroupLayout layoutOf(DType type, int rows, int cols) {
-        return new RowGroupLayout(rows, cols / type.blockSize(), type.blockBytes());
+    /** Four rows in flight in the GEMV ({@link GgmlGemv}), so four rows' blocks alternate. */
+    private static RowInterleave layoutOf(DType type, int rows, int cols) {
+        return new RowInterleave(rows, type.bytesFor(cols), GgmlGemv.ROWS, type.blockBytes());
     }
 
     /** The layer over {@code fileOrder} (ggml's layout), copied into memory the garbage collector frees. */
     private static GgmlBlockLinear fromFileOrder(DType type, int rows, int cols, MemorySegment fileOrder) {
-        RowGroupLayout layout = layoutOf(type, rows, cols);
-        return new GgmlBlockLinear(type, rows, cols, layout, layout.interleave(fileOrder, Arena.ofAuto()));
+        RowInterleave layout = layoutOf(type, rows, cols);
+        return new GgmlBlockLinear(type, rows, cols, layout, layout.interleave(fileOrder, 0, Arena.ofAuto()));
     }
 
     /** Whether {@link #wrap} and {@link #quantize} handle this type. */
@@ -72,7 +74,7 @@ public final class GgmlBlockLinear implements QuantizedLinear {
      * Quantizes any tensor to {@code type} with llama.cpp's reference rounding (byte-identical blocks), one row at a
      * time into {@code arena}. A tensor already in a block type is widened and quantized again, as llama.cpp's
      * requantization does. NaN or infinite weights are refused: ggml would encode them as garbage blocks. Each row
-     * is quantized into a scratch row, whose blocks then go to their places in the interleaved layout.
+     * is quantized into a scratch row, which then goes to its places in the interleaved layout.
      */
     public static GgmlBlockLinear quantize(WeightTensor w, DType type, Arena arena) {
         requireType(type, w.name());
@@ -80,8 +82,8 @@ public final class GgmlBlockLinear implements QuantizedLinear {
             throw new IllegalArgumentException(w.name() + ": " + type + " needs rows of a multiple of "
                     + type.blockSize() + " weights, got " + w.cols());
         }
-        RowGroupLayout layout = layoutOf(type, w.rows(), w.cols());
-        MemorySegment blocks = arena.allocate(layout.rowBytes() * w.rows(), 64);
+        RowInterleave layout = layoutOf(type, w.rows(), w.cols());
+        MemorySegment blocks = arena.allocate(layout.byteSize(), 64);
         MemorySegment scratch = MemorySegment.ofArray(new byte[Math.toIntExact(layout.rowBytes())]);
         float[] row = new float[w.cols()];
         for (int r = 0; r < w.rows(); r++) {
@@ -97,9 +99,7 @@ public final class GgmlBlockLinear implements QuantizedLinear {
                 case Q4_0 -> GgmlQuantizers.quantizeQ4_0(row, 0, row.length, scratch, 0);
                 default -> GgmlQuantizers.quantizeQ4_1(row, 0, row.length, scratch, 0);
             }
-            for (int b = 0; b < layout.blocksPerRow(); b++) {
-                MemorySegment.copy(scratch, b * layout.blockBytes(), blocks, layout.offset(r, b), layout.blockBytes());
-            }
+            layout.putRow(scratch, 0, r, blocks);
         }
         return new GgmlBlockLinear(type, w.rows(), w.cols(), layout, blocks);
     }
@@ -144,7 +144,7 @@ public final class GgmlBlockLinear implements QuantizedLinear {
             throw new IllegalStateException(type + " blocks have no minimum");
         }
         for (int b = 0; b < count; b++) {
-            dst[off + b] = Float.float16ToFloat(blocks.get(GgmlBlockDecoder.F16, layout.offset(row, block + b) + 2));
+            dst[off + b] = Float.float16ToFloat(blocks.get(GgmlBlockDecoder.F16, blockAt(row, block + b) + 2));
         }
     }
 
@@ -169,8 +169,8 @@ public final class GgmlBlockLinear implements QuantizedLinear {
 
     @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
-        for (int b = 0; b < layout.blocksPerRow(); b++) {
-            RowDecoders.decode(type, blocks, layout.offset(row, b), dst, dstOff + b * type.blockSize(), type.blockSize());
+        for (int b = 0; b < cols / type.blockSize(); b++) {
+            RowDecoders.decode(type, blocks, blockAt(row, b), dst, dstOff + b * type.blockSize(), type.blockSize());
         }
     }
 
@@ -181,7 +181,12 @@ public final class GgmlBlockLinear implements QuantizedLinear {
             return;
         }
         TiledMatmul.forward(rows, cols, (row, col, len, dst, off) -> GgmlBlockDecoder.decode(type, blocks,
-                layout.offset(row, col / type.blockSize()), layout.stride(row), dst, off, len), in, out, tokens, pool);
+                blockAt(row, col / type.blockSize()), layout.chunkStride(row), dst, off, len), in, out, tokens, pool);
+    }
+
+    /** Byte offset of block {@code block} of row {@code row}. */
+    private long blockAt(int row, int block) {
+        return layout.offset(row, (long) block * type.blockBytes());
     }
 
     private void gemvRows(int o0, int n, float[] in, float[] out) {

@@ -3,6 +3,7 @@ package org.quantbench.quant.ggml;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import org.quantbench.quant.RowInterleave;
 import org.quantbench.tensor.DType;
 import org.quantbench.tensor.MatmulKernels;
 
@@ -29,7 +30,7 @@ import static org.quantbench.quant.ggml.GgmlBlockDecoder.WIDE;
  * index order (element i in lane i % L). With 32 | cols and L | 32 a row is whole vectors, so that is
  * {@link MatmulKernels}' canonical order and the outputs equal the GEMM path's bit for bit.
  * <p>
- * 16 lanes run the four rows of a {@link RowGroupLayout} group in flight, sharing the activation vectors and reading
+ * 16 lanes run the four rows of a {@link RowInterleave} group in flight, sharing the activation vectors and reading
  * the group's interleaved blocks as one stream, and look each nibble up in a per-block table of its 16 possible
  * weights (one permute per 16 weights). 8 lanes run two rows and unpack arithmetically: their
  * unpacking takes twice the operations per weight, four rows measured no faster, and two-vector table lookups are
@@ -42,6 +43,9 @@ import static org.quantbench.quant.ggml.GgmlBlockDecoder.WIDE;
  * not by the FMA latency of one accumulator per row (two accumulators per row measured the same).
  */
 final class GgmlGemv {
+    /** Rows the 16-lane kernels take at once: the group size of the layers' {@link RowInterleave}. */
+    static final int ROWS = 4;
+
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * L]);
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -57,18 +61,18 @@ final class GgmlGemv {
      * {@link #available()}. Rows of a group run together (16 lanes: the whole group, one stream; 8 lanes: two rows);
      * rows outside whole groups, or before the first group boundary, take {@link #viaRow}.
      */
-    static void gemv(DType type, MemorySegment w, RowGroupLayout layout, int o0, int rows, float[] x, int cols, float[] out) {
+    static void gemv(DType type, MemorySegment w, RowInterleave layout, int o0, int rows, float[] x, int cols, float[] out) {
         int blocks = cols / QK;
         float[] lanes = LANES.get();
         int end = o0 + rows;
         int groupedEnd = Math.min(end, layout.groupedRows());
-        long bb = layout.blockBytes();
-        long bs = RowGroupLayout.ROWS * bb;
+        long bb = layout.chunkBytes();
+        long bs = ROWS * bb;
         int r = o0;
-        for (; r < end && r % RowGroupLayout.ROWS != 0; r++) {
+        for (; r < end && r % ROWS != 0; r++) {
             out[r] = viaRow(type, w, layout, r, x, cols);
         }
-        int step = WIDE ? 4 : 2;
+        int step = WIDE ? ROWS : 2;
         for (; r + step <= groupedEnd; r += step) {
             long at = layout.offset(r, 0);
             if (WIDE) {
@@ -96,13 +100,13 @@ final class GgmlGemv {
     }
 
     /** The reference route for one row: widen it, then the canonical dot. Works at any vector width or none. */
-    static float viaRow(DType type, MemorySegment w, RowGroupLayout layout, int row, float[] x, int cols) {
+    static float viaRow(DType type, MemorySegment w, RowInterleave layout, int row, float[] x, int cols) {
         float[] buf = ROW.get();
         if (buf.length < cols) {
             buf = new float[cols];
             ROW.set(buf);
         }
-        GgmlBlockDecoder.decode(type, w, layout.offset(row, 0), layout.stride(row), buf, 0, cols);
+        GgmlBlockDecoder.decode(type, w, layout.offset(row, 0), layout.chunkStride(row), buf, 0, cols);
         return MatmulKernels.dot(buf, 0, x, 0, cols);
     }
 

@@ -2,6 +2,7 @@ package org.quantbench.quant.intq;
 
 import org.quantbench.engine.TiledMatmul;
 import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.quant.RowInterleave;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.WeightTensor;
 
@@ -31,7 +32,7 @@ import java.util.Set;
  * Non-finite activations give non-finite outputs. Buffers: {@code qweight} (int8, {@code [rows][cols]} row-major),
  * {@code scales} (float32, one per row) and, only with non-unit smoothing, {@code smooth} (float32, one per column);
  * floats in native (little-endian) order. In memory the codes are kept interleaved four rows at a time
- * ({@link Int8RowGroups}), so a decoded token reads them as one stream. {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
+ * ({@link RowInterleave}), so a decoded token reads them as one stream. {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
  * {@code 8 + 32/cols (+ 32/rows with smoothing)}.
  */
 public final class W8A8IntLinear implements QuantizedLinear {
@@ -45,16 +46,17 @@ public final class W8A8IntLinear implements QuantizedLinear {
 
     private final int rows;
     private final int cols;
-    private final Int8RowGroups layout;
+    /** Four rows' codes alternate in chunks of 16 ({@link W8A8Kernels#gemvGroup} reads them as one stream). */
+    private final RowInterleave layout;
     /** The codes in {@link #layout}, followed by {@link W8A8Kernels#OVERREAD} bytes of slack for the last vector load. */
     private final MemorySegment codes;
     private final float[] scales;
     /** Null when no smoothing. */
     private final float[] smooth;
 
-    private W8A8IntLinear(Int8RowGroups layout, MemorySegment codes, float[] scales, float[] smooth) {
+    private W8A8IntLinear(RowInterleave layout, MemorySegment codes, float[] scales, float[] smooth) {
         this.rows = layout.rows();
-        this.cols = layout.cols();
+        this.cols = (int) layout.rowBytes();
         this.layout = layout;
         this.codes = codes;
         this.scales = scales;
@@ -70,7 +72,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
         int cols = w.cols();
         checkShape(rows, cols);
         float[] smooth = checkSmoothing(smoothing, cols);
-        Int8RowGroups layout = new Int8RowGroups(rows, cols);
+        RowInterleave layout = layoutOf(rows, cols);
         MemorySegment codes = Arena.ofAuto().allocate((long) rows * cols + W8A8Kernels.OVERREAD, 64);
         float[] scales = new float[rows];
         float[] row = new float[cols];
@@ -115,8 +117,12 @@ public final class W8A8IntLinear implements QuantizedLinear {
             }
         }
         float[] smooth = buffers.containsKey("smooth") ? checkSmoothing(floats("smooth", buffers.get("smooth"), cols), cols) : null;
-        Int8RowGroups layout = new Int8RowGroups(rows, cols);
+        RowInterleave layout = layoutOf(rows, cols);
         return new W8A8IntLinear(layout, layout.interleave(q, W8A8Kernels.OVERREAD, Arena.ofAuto()), scales, smooth);
+    }
+
+    private static RowInterleave layoutOf(int rows, int cols) {
+        return new RowInterleave(rows, cols, W8A8Kernels.ROWS, W8A8Kernels.CHUNK);
     }
 
     private static void checkShape(int rows, int cols) {
@@ -214,7 +220,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
     @Override
     public Map<String, MemorySegment> buffers() {
         Map<String, MemorySegment> m = new LinkedHashMap<>();
-        m.put("qweight", layout.rowMajor(codes, Arena.ofAuto()).asReadOnly());
+        m.put("qweight", layout.fileOrder(codes, Arena.ofAuto()).asReadOnly());
         m.put("scales", MemorySegment.ofArray(scales).asReadOnly());
         if (smooth != null) {
             m.put("smooth", MemorySegment.ofArray(smooth).asReadOnly());
@@ -237,10 +243,11 @@ public final class W8A8IntLinear implements QuantizedLinear {
     void decodeCodes(int row, int col, int len, float[] dst, int off) {
         int end = col + len;
         int i = col;
-        if (W8A8Kernels.vectorBound(Int8RowGroups.CHUNK) > 0 && col % Int8RowGroups.CHUNK == 0 && col < layout.chunkedCols()) {
-            int chunks = (Math.min(end, layout.chunkedCols()) - col) / Int8RowGroups.CHUNK;
+        int chunked = (int) layout.chunkedBytes();
+        if (W8A8Kernels.vectorBound(W8A8Kernels.CHUNK) > 0 && col % W8A8Kernels.CHUNK == 0 && col < chunked) {
+            int chunks = (Math.min(end, chunked) - col) / W8A8Kernels.CHUNK;
             W8A8Kernels.widenChunks(codes, layout.offset(row, col), layout.chunkStride(row), chunks, dst, off);
-            i += chunks * Int8RowGroups.CHUNK;
+            i += chunks * W8A8Kernels.CHUNK;
         }
         for (; i < end; i++) {
             dst[off + i - col] = code(row, i);
@@ -301,14 +308,14 @@ public final class W8A8IntLinear implements QuantizedLinear {
     private void gemv(int o0, int n, float[] xq, int[] acc) {
         int end = o0 + n;
         int groupedEnd = Math.min(end, layout.groupedRows());
-        int chunked = W8A8Kernels.vectorBound(Int8RowGroups.CHUNK) > 0 ? layout.chunkedCols() : 0;
+        int chunked = W8A8Kernels.vectorBound(W8A8Kernels.CHUNK) > 0 ? (int) layout.chunkedBytes() : 0;
         int r = o0;
-        for (; r < end && r % Int8RowGroups.ROWS != 0; r++) {
+        for (; r < end && r % W8A8Kernels.ROWS != 0; r++) {
             acc[r - o0] = dot(r, xq, 0);
         }
-        for (; r + Int8RowGroups.ROWS <= groupedEnd; r += Int8RowGroups.ROWS) {
-            W8A8Kernels.gemvGroup(codes, layout.groupBase(r), xq, chunked, acc, r - o0);
-            for (int k = 0; k < Int8RowGroups.ROWS; k++) {
+        for (; r + W8A8Kernels.ROWS <= groupedEnd; r += W8A8Kernels.ROWS) {
+            W8A8Kernels.gemvGroup(codes, layout.offset(r, 0), xq, chunked, acc, r - o0);
+            for (int k = 0; k < W8A8Kernels.ROWS; k++) {
                 acc[r - o0 + k] += dot(r + k, xq, chunked);
             }
         }

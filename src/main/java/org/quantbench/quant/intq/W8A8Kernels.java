@@ -40,7 +40,10 @@ final class W8A8Kernels {
     static final int LOAD_BYTES = B.vectorByteSize();
     /** Bytes a load reads past its L codes: a row takes the vector kernels only if that many follow it. */
     static final int OVERREAD = LOAD_BYTES - L;
-    private static final int CHUNK = Int8RowGroups.CHUNK;
+    /** Rows the GEMV kernel takes at once, whose codes alternate in chunks of {@link #CHUNK}. */
+    static final int ROWS = 4;
+    /** Codes per chunk of the interleaved layout: a multiple of every vector length (16, 8 or 4 lanes). */
+    static final int CHUNK = 16;
 
     private W8A8Kernels() {}
 
@@ -53,7 +56,7 @@ final class W8A8Kernels {
     }
 
     /**
-     * Exact int dot products of the four rows of the {@link Int8RowGroups} group at {@code base} with {@code xq} over
+     * Exact int dot products of the four interleaved rows (a {@link org.quantbench.quant.RowInterleave} group) at {@code base} with {@code xq} over
      * their whole chunks, columns {@code [0, chunked)}, into {@code acc[o .. o+3]}: the group's codes are one stream.
      */
     static void gemvGroup(MemorySegment w, long base, float[] xq, int chunked, int[] acc, int o) {
@@ -64,7 +67,7 @@ final class W8A8Kernels {
             for (int i = kb; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, xq, i);
                 // Column i of row k of the group: chunk i / 16 holds the four rows' 16 codes one after another.
-                long p = base + (long) Int8RowGroups.ROWS * (i & ~(CHUNK - 1)) + (i & (CHUNK - 1));
+                long p = base + (long) ROWS * (i & ~(CHUNK - 1)) + (i & (CHUNK - 1));
                 f0 = weights(w, p).fma(xv, f0);
                 f1 = weights(w, p + CHUNK).fma(xv, f1);
                 f2 = weights(w, p + 2 * CHUNK).fma(xv, f2);
@@ -137,7 +140,7 @@ final class W8A8Kernels {
     }
 
     /**
-     * Widens {@code chunks} chunks of {@link Int8RowGroups#CHUNK} codes, the first at {@code w[at ..]} and each next
+     * Widens {@code chunks} chunks of {@link #CHUNK} codes, the first at {@code w[at ..]} and each next
      * {@code stride} bytes further, to float into {@code dst[off ..]}; only with vectors on.
      */
     static void widenChunks(MemorySegment w, long at, long stride, int chunks, float[] dst, int off) {

@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.quantbench.quant.RowInterleave;
 import org.quantbench.tensor.MatmulKernels;
 import org.quantbench.tensor.VectorSupport;
 
@@ -22,6 +23,11 @@ import java.nio.ByteOrder;
  * {@code value[q] * absmax}, the same float as the scalar {@link Nf4Linear#dequantizeRow}. Uniform shifts and two
  * permutes per 16 weights measured about 1.6x faster than per-lane variable shifts of a broadcast word. Blocks are
  * multiples of 32 columns, so no step straddles two blocks.
+ * <p>
+ * The codes are read in the layer's {@link RowInterleave} layout: rows in pairs whose 16-byte chunks (32 weights, one
+ * 16-lane step) alternate, so the two rows of the GEMV are one stream. Byte {@code b} of a row whose first byte is at
+ * {@code rowAt} lies at {@code rowAt + (b / 16) * stride + b % 16} over the row's whole chunks ({@code stride} 32 in a
+ * pair, 16 for a lone last row); the few bytes past them are read one by one through {@link RowInterleave#offset}.
  */
 final class Nf4Kernels {
     private static final VectorSpecies<Float> S = VectorSupport.kernelSpecies();
@@ -38,6 +44,11 @@ final class Nf4Kernels {
     /** Two-source permutes (high-nibble values ++ low-nibble values) giving elements 0..L-1 and L..2L-1 of a step. */
     private static final IntVector FIRST = interleave(0);
     private static final IntVector SECOND = interleave(L / 2);
+
+    /** Rows the GEMV takes at once: the group of the layer's {@link RowInterleave}. */
+    static final int ROWS = 2;
+    /** Bytes per chunk of that layout: one 16-lane step. */
+    static final int CHUNK = 16;
 
     private Nf4Kernels() {}
 
@@ -58,16 +69,28 @@ final class Nf4Kernels {
         return order.selectFrom(high, low).reinterpretAsFloats();
     }
 
-    private static float scalar(MemorySegment q, long rowAt, int col, float absmax) {
-        int b = q.get(ValueLayout.JAVA_BYTE, rowAt + (col >>> 1));
+    /** Where the byte of column {@code col} starts, over a row's whole chunks (see the class comment). */
+    private static long chunked(long rowAt, long stride, int col) {
+        int b = col >>> 1;
+        return rowAt + (b >>> 4) * stride + (b & 15);
+    }
+
+    /** Columns of a row the vector paths may read through {@link #chunked}: its whole chunks. */
+    private static int chunkedColumns(Nf4Linear layer) {
+        return (int) (2 * layer.layout().chunkedBytes());
+    }
+
+    /** Weight {@code [row, col]} as the scalar reference gives it. */
+    private static float scalar(Nf4Linear layer, int row, int col, float absmax) {
+        int b = layer.qweight().get(ValueLayout.JAVA_BYTE, layer.layout().offset(row, col >>> 1));
         int code = (col & 1) == 0 ? (b >>> 4) & 15 : b & 15;
         return Nf4Code.value(code) * absmax;
     }
 
-    private static FloatVector scalarVector(MemorySegment q, long rowAt, int col, float absmax) {
+    private static FloatVector scalarVector(Nf4Linear layer, int row, int col, float absmax) {
         float[] w = new float[L];
         for (int j = 0; j < L; j++) {
-            w[j] = scalar(q, rowAt, col + j, absmax);
+            w[j] = scalar(layer, row, col + j, absmax);
         }
         return FloatVector.fromArray(S, w, 0);
     }
@@ -75,7 +98,9 @@ final class Nf4Kernels {
     /** Widens columns [col, col+len) of row {@code row} into {@code dst[dstOff..]}; col is a multiple of 32. */
     static void decode(Nf4Linear layer, int row, int col, int len, float[] dst, int dstOff) {
         MemorySegment q = layer.qweight();
-        long rowAt = row * layer.rowBytes();
+        long rowAt = layer.layout().offset(row, 0);
+        long stride = layer.layout().chunkStride(row);
+        int vectorEnd = chunkedColumns(layer);
         int bs = layer.blockSize();
         long firstBlock = (long) row * layer.blocksPerRow();
         int end = col + len;
@@ -84,20 +109,21 @@ final class Nf4Kernels {
             int blockEnd = Math.min(end, (block + 1) * bs);
             float a = layer.absmax(firstBlock + block);
             if (FUSED) {
-                c = WIDE ? decode16(q, rowAt, c, blockEnd, a, dst, dstOff - col)
-                        : decode8(q, rowAt, c, blockEnd, a, dst, dstOff - col);
+                int fusedEnd = Math.min(blockEnd, vectorEnd);
+                c = WIDE ? decode16(q, rowAt, stride, c, fusedEnd, a, dst, dstOff - col)
+                        : decode8(q, rowAt, stride, c, fusedEnd, a, dst, dstOff - col);
             }
             for (; c < blockEnd; c++) {
-                dst[dstOff + c - col] = scalar(q, rowAt, c, a);
+                dst[dstOff + c - col] = scalar(layer, row, c, a);
             }
         }
     }
 
     /** Full steps of columns [c, end) into {@code dst[shift + column]}; returns the first column not written. */
-    private static int decode16(MemorySegment q, long rowAt, int c, int end, float a, float[] dst, int shift) {
+    private static int decode16(MemorySegment q, long rowAt, long stride, int c, int end, float a, float[] dst, int shift) {
         IntVector t = CODES_LO.mul(a).reinterpretAsInts();
         for (; c + 2 * L <= end; c += 2 * L) {
-            IntVector v = bytes(q, rowAt + (c >>> 1));
+            IntVector v = bytes(q, chunked(rowAt, stride, c));
             IntVector high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t);
             IntVector low = v.selectFrom(t);
             pick(FIRST, high, low).intoArray(dst, shift + c);
@@ -106,11 +132,11 @@ final class Nf4Kernels {
         return c;
     }
 
-    private static int decode8(MemorySegment q, long rowAt, int c, int end, float a, float[] dst, int shift) {
+    private static int decode8(MemorySegment q, long rowAt, long stride, int c, int end, float a, float[] dst, int shift) {
         IntVector t = CODES_LO.mul(a).reinterpretAsInts();
         IntVector u = CODES_HI.mul(a).reinterpretAsInts();
         for (; c + 2 * L <= end; c += 2 * L) {
-            IntVector v = bytes(q, rowAt + (c >>> 1));
+            IntVector v = bytes(q, chunked(rowAt, stride, c));
             IntVector high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t, u);
             IntVector low = v.selectFrom(t, u);
             pick(FIRST, high, low).intoArray(dst, shift + c);
@@ -121,55 +147,59 @@ final class Nf4Kernels {
 
     /**
      * {@code out[o0 + r] = dot(dequantized row o0 + r, x)} for {@code r < n} in the canonical order of
-     * {@link MatmulKernels}, two rows in flight (as fast as four here, and within C2's inlining budget, past which
-     * vectors get boxed). Only when {@link #FUSED}.
+     * {@link MatmulKernels}, the two rows of a pair in flight (as fast as four here, and within C2's inlining budget,
+     * past which vectors get boxed); rows outside whole pairs one at a time. Only when {@link #FUSED}.
      */
     static void gemv(Nf4Linear layer, int o0, int n, float[] x, float[] out) {
-        int r = 0;
-        for (; r + 2 <= n; r += 2) {
+        int end = o0 + n;
+        int pairedEnd = Math.min(end, layer.layout().groupedRows());
+        int r = o0;
+        if (r % ROWS != 0 && r < end) {
+            out[r] = WIDE ? row16(layer, r, x) : row8(layer, r, x);
+            r++;
+        }
+        for (; r + ROWS <= pairedEnd; r += ROWS) {
             if (WIDE) {
-                rows2x16(layer, o0 + r, x, out);
+                rows2x16(layer, r, x, out);
             } else {
-                rows2x8(layer, o0 + r, x, out);
+                rows2x8(layer, r, x, out);
             }
         }
-        if (r < n) {
-            out[o0 + r] = WIDE ? row16(layer, o0 + r, x) : row8(layer, o0 + r, x);
+        for (; r < end; r++) {
+            out[r] = WIDE ? row16(layer, r, x) : row8(layer, r, x);
         }
     }
 
     private static void rows2x16(Nf4Linear layer, int o, float[] x, float[] out) {
         MemorySegment q = layer.qweight();
         int bs = layer.blockSize();
-        long stride = layer.rowBytes();
-        long at = o * stride;
+        long at = layer.layout().offset(o, 0);
+        long stride = layer.layout().chunkStride(o);
         long nb = layer.blocksPerRow();
         long b0 = o * nb;
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         int bound = S.loopBound(layer.inFeatures());
-        int pairs = bound - bound % (2 * L);
+        int pairs = Math.min(bound - bound % (2 * L), chunkedColumns(layer));
         for (int start = 0, block = 0; start < pairs; start += bs, block++) {
             IntVector t0 = CODES_LO.mul(layer.absmax(b0 + block)).reinterpretAsInts();
             IntVector t1 = CODES_LO.mul(layer.absmax(b0 + nb + block)).reinterpretAsInts();
             int end = Math.min(start + bs, pairs);
             for (int i = start; i < end; i += 2 * L) {
                 FloatVector x0 = FloatVector.fromArray(S, x, i), x1 = FloatVector.fromArray(S, x, i + L);
-                long p = at + (i >>> 1);
+                long p = chunked(at, stride, i);
                 IntVector v = bytes(q, p);
                 IntVector high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t0), low = v.selectFrom(t0);
                 a0 = pick(FIRST, high, low).fma(x0, a0);
                 a0 = pick(SECOND, high, low).fma(x1, a0);
-                v = bytes(q, p + stride);
+                v = bytes(q, p + CHUNK);
                 high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t1);
                 low = v.selectFrom(t1);
                 a1 = pick(FIRST, high, low).fma(x0, a1);
                 a1 = pick(SECOND, high, low).fma(x1, a1);
             }
         }
-        if (pairs < bound) {
-            a0 = oddVector(layer, o, pairs, x, a0);
-            a1 = oddVector(layer, o + 1, pairs, x, a1);
-        }
+        a0 = lastVectors(layer, o, pairs, bound, x, a0);
+        a1 = lastVectors(layer, o + 1, pairs, bound, x, a1);
         out[o] = finish(layer, o, a0, x, bound);
         out[o + 1] = finish(layer, o + 1, a1, x, bound);
     }
@@ -177,13 +207,13 @@ final class Nf4Kernels {
     private static void rows2x8(Nf4Linear layer, int o, float[] x, float[] out) {
         MemorySegment q = layer.qweight();
         int bs = layer.blockSize();
-        long stride = layer.rowBytes();
-        long at = o * stride;
+        long at = layer.layout().offset(o, 0);
+        long stride = layer.layout().chunkStride(o);
         long nb = layer.blocksPerRow();
         long b0 = o * nb;
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         int bound = S.loopBound(layer.inFeatures());
-        int pairs = bound - bound % (2 * L);
+        int pairs = Math.min(bound - bound % (2 * L), chunkedColumns(layer));
         for (int start = 0, block = 0; start < pairs; start += bs, block++) {
             float s0 = layer.absmax(b0 + block), s1 = layer.absmax(b0 + nb + block);
             IntVector t0 = CODES_LO.mul(s0).reinterpretAsInts(), u0 = CODES_HI.mul(s0).reinterpretAsInts();
@@ -191,22 +221,20 @@ final class Nf4Kernels {
             int end = Math.min(start + bs, pairs);
             for (int i = start; i < end; i += 2 * L) {
                 FloatVector x0 = FloatVector.fromArray(S, x, i), x1 = FloatVector.fromArray(S, x, i + L);
-                long p = at + (i >>> 1);
+                long p = chunked(at, stride, i);
                 IntVector v = bytes(q, p);
                 IntVector high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t0, u0), low = v.selectFrom(t0, u0);
                 a0 = pick(FIRST, high, low).fma(x0, a0);
                 a0 = pick(SECOND, high, low).fma(x1, a0);
-                v = bytes(q, p + stride);
+                v = bytes(q, p + CHUNK);
                 high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t1, u1);
                 low = v.selectFrom(t1, u1);
                 a1 = pick(FIRST, high, low).fma(x0, a1);
                 a1 = pick(SECOND, high, low).fma(x1, a1);
             }
         }
-        if (pairs < bound) {
-            a0 = oddVector(layer, o, pairs, x, a0);
-            a1 = oddVector(layer, o + 1, pairs, x, a1);
-        }
+        a0 = lastVectors(layer, o, pairs, bound, x, a0);
+        a1 = lastVectors(layer, o + 1, pairs, bound, x, a1);
         out[o] = finish(layer, o, a0, x, bound);
         out[o + 1] = finish(layer, o + 1, a1, x, bound);
     }
@@ -214,65 +242,68 @@ final class Nf4Kernels {
     private static float row16(Nf4Linear layer, int o, float[] x) {
         MemorySegment q = layer.qweight();
         int bs = layer.blockSize();
-        long at = o * layer.rowBytes();
+        long at = layer.layout().offset(o, 0);
+        long stride = layer.layout().chunkStride(o);
         long b0 = o * (long) layer.blocksPerRow();
         FloatVector acc = FloatVector.zero(S);
         int bound = S.loopBound(layer.inFeatures());
-        int pairs = bound - bound % (2 * L);
+        int pairs = Math.min(bound - bound % (2 * L), chunkedColumns(layer));
         for (int start = 0, block = 0; start < pairs; start += bs, block++) {
             IntVector t = CODES_LO.mul(layer.absmax(b0 + block)).reinterpretAsInts();
             int end = Math.min(start + bs, pairs);
             for (int i = start; i < end; i += 2 * L) {
-                IntVector v = bytes(q, at + (i >>> 1));
+                IntVector v = bytes(q, chunked(at, stride, i));
                 IntVector high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t), low = v.selectFrom(t);
                 acc = pick(FIRST, high, low).fma(FloatVector.fromArray(S, x, i), acc);
                 acc = pick(SECOND, high, low).fma(FloatVector.fromArray(S, x, i + L), acc);
             }
         }
-        if (pairs < bound) {
-            acc = oddVector(layer, o, pairs, x, acc);
-        }
+        acc = lastVectors(layer, o, pairs, bound, x, acc);
         return finish(layer, o, acc, x, bound);
     }
 
     private static float row8(Nf4Linear layer, int o, float[] x) {
         MemorySegment q = layer.qweight();
         int bs = layer.blockSize();
-        long at = o * layer.rowBytes();
+        long at = layer.layout().offset(o, 0);
+        long stride = layer.layout().chunkStride(o);
         long b0 = o * (long) layer.blocksPerRow();
         FloatVector acc = FloatVector.zero(S);
         int bound = S.loopBound(layer.inFeatures());
-        int pairs = bound - bound % (2 * L);
+        int pairs = Math.min(bound - bound % (2 * L), chunkedColumns(layer));
         for (int start = 0, block = 0; start < pairs; start += bs, block++) {
             float s = layer.absmax(b0 + block);
             IntVector t = CODES_LO.mul(s).reinterpretAsInts(), u = CODES_HI.mul(s).reinterpretAsInts();
             int end = Math.min(start + bs, pairs);
             for (int i = start; i < end; i += 2 * L) {
-                IntVector v = bytes(q, at + (i >>> 1));
+                IntVector v = bytes(q, chunked(at, stride, i));
                 IntVector high = v.lanewise(VectorOperators.LSHR, 4).selectFrom(t, u), low = v.selectFrom(t, u);
                 acc = pick(FIRST, high, low).fma(FloatVector.fromArray(S, x, i), acc);
                 acc = pick(SECOND, high, low).fma(FloatVector.fromArray(S, x, i + L), acc);
             }
         }
-        if (pairs < bound) {
-            acc = oddVector(layer, o, pairs, x, acc);
-        }
+        acc = lastVectors(layer, o, pairs, bound, x, acc);
         return finish(layer, o, acc, x, bound);
     }
 
-    /** The last full vector of a row whose full vectors are odd in number (not a whole step), widened scalar. */
-    private static FloatVector oddVector(Nf4Linear layer, int o, int col, float[] x, FloatVector acc) {
-        float a = layer.absmax((long) o * layer.blocksPerRow() + col / layer.blockSize());
-        return scalarVector(layer.qweight(), o * layer.rowBytes(), col, a).fma(FloatVector.fromArray(S, x, col), acc);
+    /**
+     * The full vectors of columns {@code [from, bound)} that no whole step covers (an odd last vector, or vectors past
+     * the row's whole chunks), widened scalar and added in order.
+     */
+    private static FloatVector lastVectors(Nf4Linear layer, int o, int from, int bound, float[] x, FloatVector acc) {
+        for (int col = from; col < bound; col += L) {
+            float a = layer.absmax((long) o * layer.blocksPerRow() + col / layer.blockSize());
+            acc = scalarVector(layer, o, col, a).fma(FloatVector.fromArray(S, x, col), acc);
+        }
+        return acc;
     }
 
     /** Lane sum, then the scalar tail [bound, cols) in order. */
     private static float finish(Nf4Linear layer, int o, FloatVector acc, float[] x, int bound) {
         float s = MatmulKernels.sumLanes(acc);
         int cols = layer.inFeatures();
-        long rowAt = o * layer.rowBytes();
         for (int i = bound; i < cols; i++) {
-            s += scalar(layer.qweight(), rowAt, i, layer.absmax((long) o * layer.blocksPerRow() + i / layer.blockSize())) * x[i];
+            s += scalar(layer, o, i, layer.absmax((long) o * layer.blocksPerRow() + i / layer.blockSize())) * x[i];
         }
         return s;
     }

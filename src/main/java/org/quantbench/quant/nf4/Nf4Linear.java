@@ -2,6 +2,7 @@ package org.quantbench.quant.nf4;
 
 import org.quantbench.engine.TiledMatmul;
 import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.quant.RowInterleave;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.WeightTensor;
 
@@ -32,6 +33,9 @@ import java.util.Set;
  * {@code (8 rows ceil(cols/2) + 32 B) / (rows cols)} with {@code B = rows ceil(cols/blockSize)} blocks, i.e. 4 + 32/64
  * = 4.5 at block 64; with double quantization {@code (8 rows ceil(cols/2) + 8 B + 32 ceil(B/256) + 32) / (rows cols)},
  * i.e. 4 + 8/64 + 32/(64*256) + 32/(rows cols), about 4.127.
+ * <p>
+ * In memory the codes of each two rows alternate in 16-byte chunks ({@link RowInterleave}), so the GEMV's two rows are
+ * one stream; {@link #buffers()} and {@link #restore} speak the file layout above.
  */
 public final class Nf4Linear implements QuantizedLinear {
     public static final int DEFAULT_BLOCK_SIZE = 64;
@@ -50,6 +54,8 @@ public final class Nf4Linear implements QuantizedLinear {
     private final int blocksPerRow;
     private final long rowBytes;
     private final boolean doubleQuant;
+    private final RowInterleave layout;
+    /** The codes in {@link #layout}. */
     private final MemorySegment qweight;
     private final MemorySegment absmax;
     private final MemorySegment nestedAbsmax;
@@ -64,6 +70,7 @@ public final class Nf4Linear implements QuantizedLinear {
         this.blocksPerRow = blocksPerRow(cols, blockSize);
         this.rowBytes = rowBytes(cols);
         this.doubleQuant = doubleQuant;
+        this.layout = layoutOf(rows, cols);
         this.qweight = qweight;
         this.absmax = absmax;
         this.nestedAbsmax = nestedAbsmax;
@@ -77,6 +84,10 @@ public final class Nf4Linear implements QuantizedLinear {
 
     private static long rowBytes(int cols) {
         return (cols + 1L) / 2;
+    }
+
+    private static RowInterleave layoutOf(int rows, int cols) {
+        return new RowInterleave(rows, rowBytes(cols), Nf4Kernels.ROWS, Nf4Kernels.CHUNK);
     }
 
     private static void checkShape(int rows, int cols, int blockSize) {
@@ -105,7 +116,8 @@ public final class Nf4Linear implements QuantizedLinear {
         int nb = blocksPerRow(cols, blockSize);
         long rowBytes = rowBytes(cols);
         float[] absmaxes = new float[rows * nb];
-        MemorySegment qweight = Arena.ofAuto().allocate(rows * rowBytes, 64);
+        RowInterleave layout = layoutOf(rows, cols);
+        MemorySegment qweight = Arena.ofAuto().allocate(layout.byteSize() + Nf4Kernels.CHUNK, 64);
         float[] row = new float[cols];
         byte[] packed = new byte[(int) rowBytes];
         for (int r = 0; r < rows; r++) {
@@ -131,7 +143,7 @@ public final class Nf4Linear implements QuantizedLinear {
                     }
                 }
             }
-            MemorySegment.copy(packed, 0, qweight, ValueLayout.JAVA_BYTE, r * rowBytes, packed.length);
+            layout.putRow(MemorySegment.ofArray(packed), 0, r, qweight);
         }
         if (!doubleQuant) {
             MemorySegment absmax = Arena.ofAuto().allocate(4L * absmaxes.length, 64);
@@ -172,7 +184,8 @@ public final class Nf4Linear implements QuantizedLinear {
     }
 
     /**
-     * The layer over stored buffers ({@link #buffers()} of an earlier layer), used in place, not copied.
+     * The layer over stored buffers ({@link #buffers()} of an earlier layer): the codes copied into the interleaved
+     * layout, the absmax buffers used in place.
      *
      * @throws IllegalArgumentException if a buffer is missing, extra or of the wrong size, or a stored float is negative
      *                                  where it must not be, or not finite
@@ -185,7 +198,8 @@ public final class Nf4Linear implements QuantizedLinear {
                     + "; got " + buffers.keySet());
         }
         long blocks = (long) rows * blocksPerRow(cols, blockSize);
-        MemorySegment qweight = requireSize(buffers, QWEIGHT, rows * rowBytes(cols));
+        MemorySegment qweight = layoutOf(rows, cols).interleave(requireSize(buffers, QWEIGHT, rows * rowBytes(cols)),
+                Nf4Kernels.CHUNK, Arena.ofAuto());
         if (!doubleQuant) {
             MemorySegment absmax = requireSize(buffers, ABSMAX, 4 * blocks);
             requireFloats(absmax, ABSMAX, true);
@@ -222,8 +236,9 @@ public final class Nf4Linear implements QuantizedLinear {
 
     int blocksPerRow() { return blocksPerRow; }
 
-    long rowBytes() { return rowBytes; }
+    RowInterleave layout() { return layout; }
 
+    /** The codes in {@link #layout()}, followed by a chunk of slack for vector loads. */
     MemorySegment qweight() { return qweight; }
 
     public boolean doubleQuant() { return doubleQuant; }
@@ -262,24 +277,24 @@ public final class Nf4Linear implements QuantizedLinear {
 
     @Override
     public long residentBytes() {
-        long bytes = qweight.byteSize() + absmax.byteSize();
+        long bytes = layout.byteSize() + absmax.byteSize();
         return doubleQuant ? bytes + nestedAbsmax.byteSize() + nestedOffset.byteSize() : bytes;
     }
 
     @Override
     public Map<String, MemorySegment> buffers() {
+        MemorySegment codes = layout.fileOrder(qweight, Arena.ofAuto()).asReadOnly();
         if (!doubleQuant) {
-            return Map.of(QWEIGHT, qweight.asReadOnly(), ABSMAX, absmax.asReadOnly());
+            return Map.of(QWEIGHT, codes, ABSMAX, absmax.asReadOnly());
         }
-        return Map.of(QWEIGHT, qweight.asReadOnly(), ABSMAX, absmax.asReadOnly(),
+        return Map.of(QWEIGHT, codes, ABSMAX, absmax.asReadOnly(),
                 NESTED_ABSMAX, nestedAbsmax.asReadOnly(), NESTED_OFFSET, nestedOffset.asReadOnly());
     }
 
     @Override
     public void dequantizeRow(int row, float[] dst, int dstOff) {
-        long at = row * rowBytes;
         for (int i = 0; i < cols; i++) {
-            int b = qweight.get(ValueLayout.JAVA_BYTE, at + (i >>> 1));
+            int b = qweight.get(ValueLayout.JAVA_BYTE, layout.offset(row, i >>> 1));
             int code = (i & 1) == 0 ? (b >>> 4) & 15 : b & 15;
             dst[dstOff + i] = Nf4Code.value(code) * absmax((long) row * blocksPerRow + i / blockSize);
         }
