@@ -140,37 +140,50 @@ final class GroupedCodeKernels {
         }
     }
 
-    /** Lane sums of rows {@code row, row+1} over their full vectors into {@code out[row ..]}. */
+    /**
+     * Where code {@code i} (a multiple of L) of a row starts: in the row's whole chunks of 32 codes
+     * ({@code i < chunkedCodes}: chunk {@code i / 32} at {@code rowAt + (i / 32) * stride}) or in the codes after them,
+     * which lie together from {@code tailAt} (see {@link IntGroupedLinear}'s layout).
+     */
+    static long at(long rowAt, long stride, long tailAt, int chunkedCodes, int i, int bits) {
+        return i < chunkedCodes ? rowAt + (i >>> 5) * stride + (((i & 31) * bits) >>> 3)
+                : tailAt + (((long) (i - chunkedCodes) * bits) >>> 3);
+    }
+
+    /** Lane sums of the two rows of the pair starting at {@code row} over their full vectors into {@code out[row ..]}. */
     static void gemvRows(IntGroupedLinear m, Unpack u, int row, float[] x, float[] out) {
-        long base = row * m.rowBytes;
+        long r0 = m.rowStart(row), t0 = m.tailStart(row), r1 = m.rowStart(row + 1), t1 = m.tailStart(row + 1);
+        long st = m.chunkStride(row);
+        int c32 = m.chunkedCodes;
         int g0 = row * m.groups;
         int cols = m.inFeatures();
         if (u.bits == 4 && NIBBLE_TABLES) {
-            pairNibbles(m.codes, base, m.rowBytes, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
+            pairNibbles(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
             return;
         }
         switch (u.bits) {
-            case 8 -> pairBytes(m.codes, base, m.rowBytes, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
-            case 2, 4 -> pairInByte(m.codes, base, m.rowBytes, m.scales, m.zeros, g0, m.groups, m.groupCols, u.bits,
+            case 8 -> pairBytes(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
+            case 2, 4 -> pairInByte(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, u.bits,
                     u.low, u.mask, u.pow, u.invPow, x, cols, out, row);
-            default -> pairStraddling(m.codes, base, m.rowBytes, m.scales, m.zeros, g0, m.groups, m.groupCols, u.bits,
+            default -> pairStraddling(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, u.bits,
                     u.low, u.high, u.mask, u.pow, u.invPow, x, cols, out, row);
         }
     }
 
     /** Dequantizes columns {@code [col, end)} of {@code row} into {@code dst[off ..]}; col and end on vector boundaries. */
     static void decode(IntGroupedLinear m, Unpack u, int row, int col, int end, float[] dst, int off) {
-        long base = row * m.rowBytes;
+        long r0 = m.rowStart(row), t0 = m.tailStart(row), st = m.chunkStride(row);
+        int c32 = m.chunkedCodes;
         int g0 = row * m.groups;
         if (u.bits == 4 && NIBBLE_TABLES) {
-            decodeNibbles(m.codes, base, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
+            decodeNibbles(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
             return;
         }
         switch (u.bits) {
-            case 8 -> decodeBytes(m.codes, base, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
-            case 2, 4 -> decodeInByte(m.codes, base, m.scales, m.zeros, g0, m.groupCols, u.bits, u.low, u.mask, u.pow,
+            case 8 -> decodeBytes(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
+            case 2, 4 -> decodeInByte(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, u.bits, u.low, u.mask, u.pow,
                     u.invPow, col, end, dst, off);
-            default -> decodeStraddling(m.codes, base, m.scales, m.zeros, g0, m.groupCols, u.bits, u.low, u.high, u.mask,
+            default -> decodeStraddling(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, u.bits, u.low, u.high, u.mask,
                     u.pow, u.invPow, col, end, dst, off);
         }
     }
@@ -220,7 +233,7 @@ final class GroupedCodeKernels {
         return pow.mul((float) (zeros[at] & 0xFF)).add(0x1p23f);
     }
 
-    private static void pairBytes(MemorySegment w, long base, long rb, float[] sc, byte[] zs, int g0, int groups, int gc,
+    private static void pairBytes(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc, byte[] zs, int g0, int groups, int gc,
                                    float[] x, int cols, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         int bound = S.loopBound(cols);
@@ -231,16 +244,15 @@ final class GroupedCodeKernels {
             int end = Math.min(k * gc + gc, bound);
             for (int i = k * gc; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, x, i);
-                long p = base + i;
-                a0 = dequantize(bytes(w, p), z0, s0).fma(xv, a0);
-                a1 = dequantize(bytes(w, p + rb), z1, s1).fma(xv, a1);
+                a0 = dequantize(bytes(w, at(r0, st, t0, c32, i, 8)), z0, s0).fma(xv, a0);
+                a1 = dequantize(bytes(w, at(r1, st, t1, c32, i, 8)), z1, s1).fma(xv, a1);
             }
         }
         out[o] = MatmulKernels.sumLanes(a0);
         out[o + 1] = MatmulKernels.sumLanes(a1);
     }
 
-    private static void pairInByte(MemorySegment w, long base, long rb, float[] sc, byte[] zs, int g0, int groups, int gc,
+    private static void pairInByte(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc, byte[] zs, int g0, int groups, int gc,
                                    int bits, VectorShuffle<Byte> low, IntVector mask, FloatVector pow, FloatVector invPow,
                                    float[] x, int cols, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
@@ -252,47 +264,52 @@ final class GroupedCodeKernels {
             int end = Math.min(k * gc + gc, bound);
             for (int i = k * gc; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, x, i);
-                long p = base + (((long) i * bits) >>> 3);
-                a0 = dequantize(inByte(w, p, low, mask), z0, s0).fma(xv, a0);
-                a1 = dequantize(inByte(w, p + rb, low, mask), z1, s1).fma(xv, a1);
+                a0 = dequantize(inByte(w, at(r0, st, t0, c32, i, bits), low, mask), z0, s0).fma(xv, a0);
+                a1 = dequantize(inByte(w, at(r1, st, t1, c32, i, bits), low, mask), z1, s1).fma(xv, a1);
             }
         }
         out[o] = MatmulKernels.sumLanes(a0);
         out[o + 1] = MatmulKernels.sumLanes(a1);
     }
 
-    private static void pairNibbles(MemorySegment w, long base, long rb, float[] sc, byte[] zs, int g0, int groups, int gc,
+    private static void pairNibbles(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc, byte[] zs, int g0, int groups, int gc,
                                     float[] x, int cols, float[] out, int o) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         int bound = S.loopBound(cols);
         int groupsWithVectors = (bound + gc - 1) / gc;
         for (int k = 0; k < groupsWithVectors; k++) {
-            IntVector t0 = nibbleTable(sc, zs, g0 + k), t1 = nibbleTable(sc, zs, g0 + groups + k);
+            IntVector t0n = nibbleTable(sc, zs, g0 + k), t1n = nibbleTable(sc, zs, g0 + groups + k);
             int end = Math.min(k * gc + gc, bound);
             int i = k * gc;
+            if ((i & 31) != 0 && i + L <= end) {
+                // A two-vector step reads 32 codes together: they lie together from a chunk's start only.
+                FloatVector xa = FloatVector.fromArray(S, x, i);
+                IntVector v0 = nibblePairs(w, at(r0, st, t0, c32, i, 4)), v1 = nibblePairs(w, at(r1, st, t1, c32, i, 4));
+                a0 = lookUp(FIRST_HALF, v0, v0.lanewise(VectorOperators.LSHR, 4), t0n).fma(xa, a0);
+                a1 = lookUp(FIRST_HALF, v1, v1.lanewise(VectorOperators.LSHR, 4), t1n).fma(xa, a1);
+                i += L;
+            }
             for (; i + 2 * L <= end; i += 2 * L) {
                 FloatVector xa = FloatVector.fromArray(S, x, i), xb = FloatVector.fromArray(S, x, i + L);
-                long p = base + (i >>> 1);
-                IntVector v0 = nibblePairs(w, p), v1 = nibblePairs(w, p + rb);
+                IntVector v0 = nibblePairs(w, at(r0, st, t0, c32, i, 4)), v1 = nibblePairs(w, at(r1, st, t1, c32, i, 4));
                 IntVector h0 = v0.lanewise(VectorOperators.LSHR, 4), h1 = v1.lanewise(VectorOperators.LSHR, 4);
-                a0 = lookUp(FIRST_HALF, v0, h0, t0).fma(xa, a0);
-                a1 = lookUp(FIRST_HALF, v1, h1, t1).fma(xa, a1);
-                a0 = lookUp(SECOND_HALF, v0, h0, t0).fma(xb, a0);
-                a1 = lookUp(SECOND_HALF, v1, h1, t1).fma(xb, a1);
+                a0 = lookUp(FIRST_HALF, v0, h0, t0n).fma(xa, a0);
+                a1 = lookUp(FIRST_HALF, v1, h1, t1n).fma(xa, a1);
+                a0 = lookUp(SECOND_HALF, v0, h0, t0n).fma(xb, a0);
+                a1 = lookUp(SECOND_HALF, v1, h1, t1n).fma(xb, a1);
             }
             for (; i < end; i += L) {
                 FloatVector xa = FloatVector.fromArray(S, x, i);
-                long p = base + (i >>> 1);
-                IntVector v0 = nibblePairs(w, p), v1 = nibblePairs(w, p + rb);
-                a0 = lookUp(FIRST_HALF, v0, v0.lanewise(VectorOperators.LSHR, 4), t0).fma(xa, a0);
-                a1 = lookUp(FIRST_HALF, v1, v1.lanewise(VectorOperators.LSHR, 4), t1).fma(xa, a1);
+                IntVector v0 = nibblePairs(w, at(r0, st, t0, c32, i, 4)), v1 = nibblePairs(w, at(r1, st, t1, c32, i, 4));
+                a0 = lookUp(FIRST_HALF, v0, v0.lanewise(VectorOperators.LSHR, 4), t0n).fma(xa, a0);
+                a1 = lookUp(FIRST_HALF, v1, v1.lanewise(VectorOperators.LSHR, 4), t1n).fma(xa, a1);
             }
         }
         out[o] = MatmulKernels.sumLanes(a0);
         out[o + 1] = MatmulKernels.sumLanes(a1);
     }
 
-    private static void pairStraddling(MemorySegment w, long base, long rb, float[] sc, byte[] zs, int g0, int groups, int gc,
+    private static void pairStraddling(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc, byte[] zs, int g0, int groups, int gc,
                                    int bits, VectorShuffle<Byte> low, VectorShuffle<Byte> high, IntVector mask,
                                    FloatVector pow, FloatVector invPow,
                                    float[] x, int cols, float[] out, int o) {
@@ -305,29 +322,28 @@ final class GroupedCodeKernels {
             int end = Math.min(k * gc + gc, bound);
             for (int i = k * gc; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, x, i);
-                long p = base + (((long) i * bits) >>> 3);
-                a0 = dequantize(straddling(w, p, low, high, mask), z0, s0).fma(xv, a0);
-                a1 = dequantize(straddling(w, p + rb, low, high, mask), z1, s1).fma(xv, a1);
+                a0 = dequantize(straddling(w, at(r0, st, t0, c32, i, bits), low, high, mask), z0, s0).fma(xv, a0);
+                a1 = dequantize(straddling(w, at(r1, st, t1, c32, i, bits), low, high, mask), z1, s1).fma(xv, a1);
             }
         }
         out[o] = MatmulKernels.sumLanes(a0);
         out[o + 1] = MatmulKernels.sumLanes(a1);
     }
 
-    private static void decodeBytes(MemorySegment w, long base, float[] sc, byte[] zs, int g0, int gc,
+    private static void decodeBytes(MemorySegment w, long r0, long t0, long st, int c32, float[] sc, byte[] zs, int g0, int gc,
                                     int col, int end, float[] dst, int off) {
         for (int k = col / gc, gs = col; gs < end; k++) {
             int ge = Math.min(k * gc + gc, end);
             FloatVector s = scale(sc, g0 + k, ONES);
             FloatVector z = zero(zs, g0 + k, ONES);
             for (int i = gs; i < ge; i += L) {
-                dequantize(bytes(w, base + i), z, s).intoArray(dst, off + i - col);
+                dequantize(bytes(w, at(r0, st, t0, c32, i, 8)), z, s).intoArray(dst, off + i - col);
             }
             gs = ge;
         }
     }
 
-    private static void decodeInByte(MemorySegment w, long base, float[] sc, byte[] zs, int g0, int gc,
+    private static void decodeInByte(MemorySegment w, long r0, long t0, long st, int c32, float[] sc, byte[] zs, int g0, int gc,
                                     int bits, VectorShuffle<Byte> low, IntVector mask, FloatVector pow, FloatVector invPow,
                                     int col, int end, float[] dst, int off) {
         for (int k = col / gc, gs = col; gs < end; k++) {
@@ -335,33 +351,38 @@ final class GroupedCodeKernels {
             FloatVector s = scale(sc, g0 + k, invPow);
             FloatVector z = zero(zs, g0 + k, pow);
             for (int i = gs; i < ge; i += L) {
-                dequantize(inByte(w, base + (((long) i * bits) >>> 3), low, mask), z, s).intoArray(dst, off + i - col);
+                dequantize(inByte(w, at(r0, st, t0, c32, i, bits), low, mask), z, s).intoArray(dst, off + i - col);
             }
             gs = ge;
         }
     }
 
-    private static void decodeNibbles(MemorySegment w, long base, float[] sc, byte[] zs, int g0, int gc,
+    private static void decodeNibbles(MemorySegment w, long r0, long t0, long st, int c32, float[] sc, byte[] zs, int g0, int gc,
                                       int col, int end, float[] dst, int off) {
         for (int k = col / gc, gs = col; gs < end; k++) {
             int ge = Math.min(k * gc + gc, end);
             IntVector t = nibbleTable(sc, zs, g0 + k);
             int i = gs;
+            if ((i & 31) != 0 && i + L <= ge) {
+                IntVector v = nibblePairs(w, at(r0, st, t0, c32, i, 4));
+                lookUp(FIRST_HALF, v, v.lanewise(VectorOperators.LSHR, 4), t).intoArray(dst, off + i - col);
+                i += L;
+            }
             for (; i + 2 * L <= ge; i += 2 * L) {
-                IntVector v = nibblePairs(w, base + (i >>> 1));
+                IntVector v = nibblePairs(w, at(r0, st, t0, c32, i, 4));
                 IntVector h = v.lanewise(VectorOperators.LSHR, 4);
                 lookUp(FIRST_HALF, v, h, t).intoArray(dst, off + i - col);
                 lookUp(SECOND_HALF, v, h, t).intoArray(dst, off + i - col + L);
             }
             for (; i < ge; i += L) {
-                IntVector v = nibblePairs(w, base + (i >>> 1));
+                IntVector v = nibblePairs(w, at(r0, st, t0, c32, i, 4));
                 lookUp(FIRST_HALF, v, v.lanewise(VectorOperators.LSHR, 4), t).intoArray(dst, off + i - col);
             }
             gs = ge;
         }
     }
 
-    private static void decodeStraddling(MemorySegment w, long base, float[] sc, byte[] zs, int g0, int gc,
+    private static void decodeStraddling(MemorySegment w, long r0, long t0, long st, int c32, float[] sc, byte[] zs, int g0, int gc,
                                     int bits, VectorShuffle<Byte> low, VectorShuffle<Byte> high, IntVector mask,
                                     FloatVector pow, FloatVector invPow,
                                     int col, int end, float[] dst, int off) {
@@ -370,7 +391,7 @@ final class GroupedCodeKernels {
             FloatVector s = scale(sc, g0 + k, invPow);
             FloatVector z = zero(zs, g0 + k, pow);
             for (int i = gs; i < ge; i += L) {
-                dequantize(straddling(w, base + (((long) i * bits) >>> 3), low, high, mask), z, s).intoArray(dst, off + i - col);
+                dequantize(straddling(w, at(r0, st, t0, c32, i, bits), low, high, mask), z, s).intoArray(dst, off + i - col);
             }
             gs = ge;
         }

@@ -2,6 +2,7 @@ package org.quantbench.quant.intq;
 
 import org.quantbench.engine.TiledMatmul;
 import org.quantbench.quant.QuantizedLinear;
+import org.quantbench.quant.RowInterleave;
 import org.quantbench.tensor.ComputePool;
 import org.quantbench.tensor.MatmulKernels;
 import org.quantbench.tensor.WeightTensor;
@@ -50,6 +51,9 @@ import java.util.Set;
  * Other layouts (and scales below 2^-119), and the last rows of a restored buffer with no slack after it, decode rows
  * with the scalar reference and take {@link MatmulKernels#dot} or the same GEMM. All paths give the floats of {@link #dequantizeRow} and sum in
  * the canonical order, so outputs do not depend on the number of tokens or threads.
+ * <p>
+ * In memory the codes of each two rows (the GEMV's pair) alternate in chunks of 32 codes ({@code 4b} bytes;
+ * {@link RowInterleave}), so the pair is one stream; {@link #buffers()} and {@link #restore} speak the layout above.
  */
 public final class IntGroupedLinear implements QuantizedLinear {
     /** Group size meaning one group per output row. */
@@ -62,9 +66,11 @@ public final class IntGroupedLinear implements QuantizedLinear {
     private final int cols;
     private final IntQuantizer quantizer;
     private final int groupSize;
-    private final MemorySegment qweight;
-    /** The codes the kernels read: {@link #qweight}, possibly followed by slack so that every row can use vector loads. */
+    private final RowInterleave layout;
+    /** The codes in {@link #layout}, followed by slack for the last vector load. */
     final MemorySegment codes;
+    /** Codes of a row in whole chunks ({@link GroupedCodeKernels#at}). */
+    final int chunkedCodes;
     final long rowBytes;
     final int groupCols;
     final int groups;
@@ -72,8 +78,6 @@ public final class IntGroupedLinear implements QuantizedLinear {
     /** One zero point per group; for symmetric quantizers all {@code 2^(b-1)} and not exposed as a buffer. */
     final byte[] zeros;
     private final GroupedCodeKernels.Unpack unpack;
-    /** Rows below this take the vector kernels: a vector load from them stays inside {@link #codes}. */
-    private final int vectorRows;
 
     private IntGroupedLinear(int rows, int cols, IntQuantizer quantizer, int groupSize, MemorySegment codes,
                              float[] scales, byte[] zeros) {
@@ -84,14 +88,29 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.groupCols = groupColumns(groupSize, cols);
         this.groups = groupsPerRow(groupSize, cols);
         this.rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
+        this.layout = layoutOf(rows, cols, quantizer.bits());
         this.codes = codes;
-        this.qweight = codes.asSlice(0, rows * rowBytes);
+        this.chunkedCodes = (int) (layout.chunkedBytes() * 8 / quantizer.bits());
         this.scales = scales;
         this.zeros = zeros;
         boolean vector = GroupedCodeKernels.supports(quantizer.bits(), groupCols, groups, scales);
         this.unpack = vector ? new GroupedCodeKernels.Unpack(quantizer.bits()) : null;
-        this.vectorRows = vector
-                ? (int) Math.clamp((codes.byteSize() - GroupedCodeKernels.LOAD_BYTES) / rowBytes, 0, rows) : 0;
+    }
+
+    /** Pairs of rows, their codes alternating in chunks of 32 codes ({@code 4 * bits} bytes). */
+    private static RowInterleave layoutOf(int rows, int cols, int bits) {
+        return new RowInterleave(rows, PackedCodes.rowBytes(cols, bits), GroupedCodeKernels.ROWS, 4 * bits);
+    }
+
+    /** An empty code buffer for {@code rows x cols} codes of {@code bits} in the interleaved layout, with slack. */
+    private static MemorySegment allocateCodes(int rows, int cols, int bits) {
+        return Arena.ofAuto().allocate(layoutOf(rows, cols, bits).byteSize() + GroupedCodeKernels.LOAD_BYTES, 64);
+    }
+
+    /** Packs {@code row} (codes of row {@code r}) into its places in {@code codes}; {@code scratch} holds one packed row. */
+    private static void putRow(int[] row, int r, int cols, int bits, MemorySegment scratch, MemorySegment codes, int rows) {
+        PackedCodes.putRow(row, 0, cols, bits, scratch, 0);
+        layoutOf(rows, cols, bits).putRow(scratch, 0, r, codes);
     }
 
     /**
@@ -106,8 +125,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
         checkShape(rows, cols, groupSize);
         int gc = groupColumns(groupSize, cols);
         int groups = groupsPerRow(groupSize, cols);
-        long rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
-        MemorySegment codes = allocateCodes(rows, rowBytes);
+        MemorySegment codes = allocateCodes(rows, cols, quantizer.bits());
+        MemorySegment scratch = MemorySegment.ofArray(new byte[(int) PackedCodes.rowBytes(cols, quantizer.bits())]);
         float[] scales = new float[groupArrayLength(rows, groups)];
         byte[] zeros = new byte[scales.length];
         float[] row = new float[cols];
@@ -135,7 +154,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
                     q[c] = quantizer.quantize(row[c], p);
                 }
             }
-            PackedCodes.putRow(q, 0, cols, quantizer.bits(), codes, r * rowBytes);
+            putRow(q, r, cols, quantizer.bits(), scratch, codes, rows);
         }
         return new IntGroupedLinear(rows, cols, quantizer, groupSize, codes, scales, zeros);
     }
@@ -154,8 +173,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
         requireLength("scales", scales.length, n);
         checkScales(scales);
         byte[] z = zeroPoints(quantizer, n, zeros);
-        long rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
-        MemorySegment packed = allocateCodes(rows, rowBytes);
+        MemorySegment packed = allocateCodes(rows, cols, quantizer.bits());
+        MemorySegment scratch = MemorySegment.ofArray(new byte[(int) PackedCodes.rowBytes(cols, quantizer.bits())]);
         int[] row = new int[cols];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -166,14 +185,14 @@ public final class IntGroupedLinear implements QuantizedLinear {
                 }
                 row[c] = q;
             }
-            PackedCodes.putRow(row, 0, cols, quantizer.bits(), packed, r * rowBytes);
+            putRow(row, r, cols, quantizer.bits(), scratch, packed, rows);
         }
         return new IntGroupedLinear(rows, cols, quantizer, groupSize, packed, scales.clone(), z);
     }
 
     /**
-     * The layer back from its {@link #buffers()} and scheme. {@code qweight} is used in place (a mapped segment stays
-     * mapped); scales and zeros are copied. Wrong sizes, a missing or unexpected buffer, non-finite scales or zero
+     * The layer back from its {@link #buffers()} and scheme. {@code qweight} is copied into the interleaved layout (a
+     * mapped segment is unloaded after); scales and zeros are copied. Wrong sizes, a missing or unexpected buffer, non-finite scales or zero
      * points above {@code 2^b - 1} are an IllegalArgumentException.
      */
     public static IntGroupedLinear restore(int rows, int cols, IntQuantizer quantizer, int groupSize,
@@ -187,9 +206,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
         }
         MemorySegment q = buffers.get("qweight");
         requireLength("qweight", q.byteSize(), rows * PackedCodes.rowBytes(cols, quantizer.bits()));
-        if (!q.isNative() && !(q.heapBase().orElse(null) instanceof byte[])) {
-            q = Arena.ofAuto().allocate(q.byteSize()).copyFrom(q); // vector loads read only native or byte[] segments
-        }
+        q = layoutOf(rows, cols, quantizer.bits()).interleave(q, GroupedCodeKernels.LOAD_BYTES, Arena.ofAuto());
         MemorySegment s = buffers.get("scales");
         requireLength("scales", s.byteSize(), 4L * n);
         float[] scales = new float[n];
@@ -231,10 +248,6 @@ public final class IntGroupedLinear implements QuantizedLinear {
             throw new IllegalArgumentException(rows + " rows x " + groups + " groups is too many scales for one array");
         }
         return (int) n;
-    }
-
-    private static MemorySegment allocateCodes(int rows, long rowBytes) {
-        return Arena.ofAuto().allocate(rows * rowBytes + GroupedCodeKernels.LOAD_BYTES, 64);
     }
 
     private static void requireLength(String what, long actual, long expected) {
@@ -282,8 +295,19 @@ public final class IntGroupedLinear implements QuantizedLinear {
 
     /** The unsigned code of weight [row, col]. */
     public int code(int row, int col) {
-        return PackedCodes.get(codes, row * rowBytes, col, quantizer.bits());
+        if (col < chunkedCodes) {
+            return PackedCodes.get(codes, layout.offset(row, (long) (col >>> 5) * layout.chunkBytes()), col & 31, quantizer.bits());
+        }
+        return PackedCodes.get(codes, tailStart(row), col - chunkedCodes, quantizer.bits());
     }
+
+    /** Byte offset of row {@code row}'s first chunk; its next chunks follow {@link #chunkStride} apart. */
+    long rowStart(int row) { return layout.offset(row, 0); }
+
+    /** Byte offset of row {@code row}'s codes past its whole chunks (they lie together). */
+    long tailStart(int row) { return layout.offset(row, layout.chunkedBytes()); }
+
+    long chunkStride(int row) { return layout.chunkStride(row); }
 
     public float scale(int row, int group) { return scales[row * groups + group]; }
 
@@ -315,7 +339,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
     @Override
     public Map<String, MemorySegment> buffers() {
         Map<String, MemorySegment> m = new LinkedHashMap<>();
-        m.put("qweight", qweight.asReadOnly());
+        m.put("qweight", layout.fileOrder(codes, Arena.ofAuto()).asReadOnly());
         m.put("scales", MemorySegment.ofArray(scales).asReadOnly());
         if (!quantizer.symmetric()) {
             m.put("zeros", MemorySegment.ofArray(zeros).asReadOnly());
@@ -329,13 +353,11 @@ public final class IntGroupedLinear implements QuantizedLinear {
     }
 
     private void decodeScalar(int row, int col, int len, float[] dst, int off) {
-        long base = row * rowBytes;
         int g0 = row * groups;
-        int bits = quantizer.bits();
         for (int i = 0; i < len; i++) {
             int c = col + i;
             int k = g0 + c / groupCols;
-            dst[off + i] = IntQuantizer.dequantize(PackedCodes.get(codes, base, c, bits), scales[k], zeros[k] & 0xFF);
+            dst[off + i] = IntQuantizer.dequantize(code(row, c), scales[k], zeros[k] & 0xFF);
         }
     }
 
@@ -348,40 +370,48 @@ public final class IntGroupedLinear implements QuantizedLinear {
         TiledMatmul.forward(rows, cols, this::decodeTile, in, out, tokens, pool);
     }
 
+    /** Rows {@code [o0, o0 + n)}: the pairs of the layout through the vector kernels, other rows widened and dotted. */
     private void gemv(int o0, int n, float[] x, float[] out) {
-        int r = 0;
+        int end = o0 + n;
+        int r = o0;
         if (unpack != null) {
             int bound = GroupedCodeKernels.vectorBound(cols);
             int step = GroupedCodeKernels.ROWS;
-            for (; r + step <= n && o0 + r + step <= vectorRows; r += step) {
-                GroupedCodeKernels.gemvRows(this, unpack, o0 + r, x, out);
-                for (int q = o0 + r; q < o0 + r + step; q++) {
+            int pairedEnd = Math.min(end, layout.groupedRows());
+            for (; r < end && r % step != 0; r++) {
+                out[r] = widenedDot(r, x);
+            }
+            for (; r + step <= pairedEnd; r += step) {
+                GroupedCodeKernels.gemvRows(this, unpack, r, x, out);
+                for (int q = r; q < r + step; q++) {
                     out[q] = addTail(q, bound, x, out[q]);
                 }
             }
         }
-        for (; r < n; r++) {
-            float[] w = rowBuffer();
-            decodeTile(o0 + r, 0, cols, w, 0);
-            out[o0 + r] = MatmulKernels.dot(w, 0, x, 0, cols);
+        for (; r < end; r++) {
+            out[r] = widenedDot(r, x);
         }
+    }
+
+    private float widenedDot(int row, float[] x) {
+        float[] w = rowBuffer();
+        decodeTile(row, 0, cols, w, 0);
+        return MatmulKernels.dot(w, 0, x, 0, cols);
     }
 
     /** The canonical scalar tail: {@code s += w[i] * x[i]} for the columns from {@code from} on. */
     private float addTail(int row, int from, float[] x, float s) {
-        long base = row * rowBytes;
         int g0 = row * groups;
-        int bits = quantizer.bits();
         for (int i = from; i < cols; i++) {
             int k = g0 + i / groupCols;
-            s += IntQuantizer.dequantize(PackedCodes.get(codes, base, i, bits), scales[k], zeros[k] & 0xFF) * x[i];
+            s += IntQuantizer.dequantize(code(row, i), scales[k], zeros[k] & 0xFF) * x[i];
         }
         return s;
     }
 
     private void decodeTile(int row, int col, int len, float[] dst, int off) {
         int done = 0;
-        if (unpack != null && row < vectorRows) {
+        if (unpack != null) {
             done = GroupedCodeKernels.vectorBound(len);
             GroupedCodeKernels.decode(this, unpack, row, col, col + done, dst, off);
         }
