@@ -55,7 +55,7 @@ final class GroupedCodeKernels {
      * once; a two-table permute over them and their copy shifted right by 4 puts code p in the low nibble of lane p
      * (even p: the low nibble of byte p/2, odd p: its high nibble), and the table permute uses only those 4 bits.
      */
-    private static final boolean NIBBLE_TABLES = L == 16;
+    static final boolean NIBBLE_TABLES = L == 16;
     /** Lane p of codes 0..15 of a 32-code load: byte p/2 of the unshifted (even p) or shifted (odd p) lanes. */
     private static final IntVector FIRST_HALF = NIBBLE_TABLES ? nibbleIndex(0) : null;
     /** The same for codes 16..31: bytes 8 + p/2. */
@@ -157,6 +157,10 @@ final class GroupedCodeKernels {
         int c32 = m.chunkedCodes;
         int g0 = row * m.groups;
         int cols = m.inFeatures();
+        if (m.blockedNibbles) {
+            pairBlocks(m.codes, r0, r1, st, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
+            return;
+        }
         if (u.bits == 4 && NIBBLE_TABLES) {
             pairNibbles(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
             return;
@@ -175,6 +179,10 @@ final class GroupedCodeKernels {
         long r0 = m.rowStart(row), t0 = m.tailStart(row), st = m.chunkStride(row);
         int c32 = m.chunkedCodes;
         int g0 = row * m.groups;
+        if (m.blockedNibbles) {
+            decodeBlocks(m.codes, r0, st, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
+            return;
+        }
         if (u.bits == 4 && NIBBLE_TABLES) {
             decodeNibbles(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
             return;
@@ -309,6 +317,32 @@ final class GroupedCodeKernels {
         out[o + 1] = MatmulKernels.sumLanes(a1);
     }
 
+    /**
+     * {@link #pairNibbles} over chunks in block order ({@link IntGroupedLinear#blockedNibbles}): a 16-byte chunk holds
+     * codes 0..15 of its 32 in its bytes' low nibbles and codes 16..31 in their high nibbles, so one load gives both
+     * halves with one shift and no two-table permute, as a ggml Q4_0 block does. Every step is a whole chunk.
+     */
+    private static void pairBlocks(MemorySegment w, long r0, long r1, long st, float[] sc, byte[] zs, int g0, int groups,
+                                   int gc, float[] x, int cols, float[] out, int o) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0;
+        long second = r1 - r0;
+        for (int k = 0; k < groups; k++) {
+            IntVector t0 = nibbleTable(sc, zs, g0 + k), t1 = nibbleTable(sc, zs, g0 + groups + k);
+            int end = Math.min(k * gc + gc, cols);
+            for (int i = k * gc; i < end; i += 2 * L) {
+                FloatVector xa = FloatVector.fromArray(S, x, i), xb = FloatVector.fromArray(S, x, i + L);
+                long p = r0 + (i >>> 5) * st;
+                IntVector v0 = nibblePairs(w, p), v1 = nibblePairs(w, p + second);
+                a0 = v0.selectFrom(t0).reinterpretAsFloats().fma(xa, a0);
+                a1 = v1.selectFrom(t1).reinterpretAsFloats().fma(xa, a1);
+                a0 = v0.lanewise(VectorOperators.LSHR, 4).selectFrom(t0).reinterpretAsFloats().fma(xb, a0);
+                a1 = v1.lanewise(VectorOperators.LSHR, 4).selectFrom(t1).reinterpretAsFloats().fma(xb, a1);
+            }
+        }
+        out[o] = MatmulKernels.sumLanes(a0);
+        out[o + 1] = MatmulKernels.sumLanes(a1);
+    }
+
     private static void pairStraddling(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc, byte[] zs, int g0, int groups, int gc,
                                    int bits, VectorShuffle<Byte> low, VectorShuffle<Byte> high, IntVector mask,
                                    FloatVector pow, FloatVector invPow,
@@ -377,6 +411,21 @@ final class GroupedCodeKernels {
             for (; i < ge; i += L) {
                 IntVector v = nibblePairs(w, at(r0, st, t0, c32, i, 4));
                 lookUp(FIRST_HALF, v, v.lanewise(VectorOperators.LSHR, 4), t).intoArray(dst, off + i - col);
+            }
+            gs = ge;
+        }
+    }
+
+    /** {@link #decodeNibbles} over chunks in block order (see {@link #pairBlocks}); col and end on chunk boundaries. */
+    private static void decodeBlocks(MemorySegment w, long r0, long st, float[] sc, byte[] zs, int g0, int gc,
+                                     int col, int end, float[] dst, int off) {
+        for (int k = col / gc, gs = col; gs < end; k++) {
+            int ge = Math.min(k * gc + gc, end);
+            IntVector t = nibbleTable(sc, zs, g0 + k);
+            for (int i = gs; i < ge; i += 2 * L) {
+                IntVector v = nibblePairs(w, r0 + (i >>> 5) * st);
+                v.selectFrom(t).reinterpretAsFloats().intoArray(dst, off + i - col);
+                v.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats().intoArray(dst, off + i - col + L);
             }
             gs = ge;
         }

@@ -54,6 +54,9 @@ import java.util.Set;
  * <p>
  * In memory the codes of each two rows (the GEMV's pair) alternate in chunks of 32 codes ({@code 4b} bytes;
  * {@link RowInterleave}), so the pair is one stream; {@link #buffers()} and {@link #restore} speak the layout above.
+ * 4-bit codes in whole chunks with groups of whole chunks (every real model: rows and groups multiples of 32) are
+ * also reordered inside each chunk to ggml's block order ({@link #blockedNibbles}), which the 16-lane kernels read
+ * without a permute.
  */
 public final class IntGroupedLinear implements QuantizedLinear {
     /** Group size meaning one group per output row. */
@@ -78,6 +81,12 @@ public final class IntGroupedLinear implements QuantizedLinear {
     /** One zero point per group; for symmetric quantizers all {@code 2^(b-1)} and not exposed as a buffer. */
     final byte[] zeros;
     private final GroupedCodeKernels.Unpack unpack;
+    /**
+     * 4-bit codes held in block order: each 16-byte chunk (32 codes) keeps code j in the low nibble of its byte j and
+     * code j + 16 in the high nibble, instead of the file order's pairs (codes 2j, 2j + 1 in byte j). Only with 16
+     * lanes, rows of whole chunks and groups of whole chunks, so every vector step reads a whole chunk.
+     */
+    final boolean blockedNibbles;
 
     private IntGroupedLinear(int rows, int cols, IntQuantizer quantizer, int groupSize, MemorySegment codes,
                              float[] scales, byte[] zeros) {
@@ -95,6 +104,40 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.zeros = zeros;
         boolean vector = GroupedCodeKernels.supports(quantizer.bits(), groupCols, groups, scales);
         this.unpack = vector ? new GroupedCodeKernels.Unpack(quantizer.bits()) : null;
+        this.blockedNibbles = GroupedCodeKernels.NIBBLE_TABLES && quantizer.bits() == 4 && cols % BLOCK == 0
+                && groupCols % BLOCK == 0;
+        if (blockedNibbles) {
+            reorderNibbles(codes, layout.byteSize(), true);
+        }
+    }
+
+    /** Codes per chunk of the interleaved layout. */
+    private static final int BLOCK = 32;
+
+    /**
+     * Reorders every 16-byte chunk of {@code seg[0, size)} between the file's nibble pairs and block order (see
+     * {@link #blockedNibbles}); with rows of whole chunks every 16 bytes of the layout are one row's chunk.
+     */
+    private static void reorderNibbles(MemorySegment seg, long size, boolean toBlocks) {
+        byte[] chunk = new byte[BLOCK / 2];
+        int[] q = new int[BLOCK];
+        for (long at = 0; at < size; at += chunk.length) {
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, at, chunk, 0, chunk.length);
+            for (int j = 0; j < chunk.length; j++) {
+                int lo = chunk[j] & 15, hi = (chunk[j] >>> 4) & 15;
+                if (toBlocks) {
+                    q[2 * j] = lo;
+                    q[2 * j + 1] = hi;
+                } else {
+                    q[j] = lo;
+                    q[j + 16] = hi;
+                }
+            }
+            for (int j = 0; j < chunk.length; j++) {
+                chunk[j] = (byte) (toBlocks ? q[j] | q[j + 16] << 4 : q[2 * j] | q[2 * j + 1] << 4);
+            }
+            MemorySegment.copy(chunk, 0, seg, ValueLayout.JAVA_BYTE, at, chunk.length);
+        }
     }
 
     /** Pairs of rows, their codes alternating in chunks of 32 codes ({@code 4 * bits} bytes). */
@@ -295,6 +338,10 @@ public final class IntGroupedLinear implements QuantizedLinear {
 
     /** The unsigned code of weight [row, col]. */
     public int code(int row, int col) {
+        if (blockedNibbles) {
+            int b = codes.get(ValueLayout.JAVA_BYTE, rowStart(row) + (col >>> 5) * chunkStride(row) + (col & 15));
+            return (col & 16) == 0 ? b & 15 : (b >>> 4) & 15;
+        }
         if (col < chunkedCodes) {
             return PackedCodes.get(codes, layout.offset(row, (long) (col >>> 5) * layout.chunkBytes()), col & 31, quantizer.bits());
         }
@@ -339,7 +386,11 @@ public final class IntGroupedLinear implements QuantizedLinear {
     @Override
     public Map<String, MemorySegment> buffers() {
         Map<String, MemorySegment> m = new LinkedHashMap<>();
-        m.put("qweight", layout.fileOrder(codes, Arena.ofAuto()).asReadOnly());
+        MemorySegment file = layout.fileOrder(codes, Arena.ofAuto());
+        if (blockedNibbles) {
+            reorderNibbles(file, file.byteSize(), false);
+        }
+        m.put("qweight", file.asReadOnly());
         m.put("scales", MemorySegment.ofArray(scales).asReadOnly());
         if (!quantizer.symmetric()) {
             m.put("zeros", MemorySegment.ofArray(zeros).asReadOnly());
