@@ -68,6 +68,15 @@ final class GroupedCodeKernels {
     static final float MIN_EXACT_SCALE = 0x1p-119f;
     /** Rows the GEMV kernels take at once. */
     static final int ROWS = 2;
+    /**
+     * Rows the block-order 4-bit kernel takes at once for groups of at least {@link #QUAD_MIN_GROUP} codes; smaller groups
+     * take two (at 32 codes, building four tables per chunk measured 10% slower than two rows' two, at 128 four rows
+     * were 8% faster: docs/benchmarks.md, session 14).
+     */
+    static final int BLOCK_ROWS = 4;
+    static final int QUAD_MIN_GROUP = 64;
+    /** Bytes of a chunk of 32 4-bit codes. */
+    private static final int CHUNK4 = 16;
 
     private GroupedCodeKernels() {}
 
@@ -157,6 +166,10 @@ final class GroupedCodeKernels {
         int c32 = m.chunkedCodes;
         int g0 = row * m.groups;
         int cols = m.inFeatures();
+        if (m.blockedNibbles && m.layoutRows() == BLOCK_ROWS) {
+            quadBlocks(m.codes, r0, st, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
+            return;
+        }
         if (m.blockedNibbles) {
             pairBlocks(m.codes, r0, r1, st, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
             return;
@@ -318,9 +331,8 @@ final class GroupedCodeKernels {
     }
 
     /**
-     * {@link #pairNibbles} over chunks in block order ({@link IntGroupedLinear#blockedNibbles}): a 16-byte chunk holds
-     * codes 0..15 of its 32 in its bytes' low nibbles and codes 16..31 in their high nibbles, so one load gives both
-     * halves with one shift and no two-table permute, as a ggml Q4_0 block does. Every step is a whole chunk.
+     * {@link #pairNibbles} over chunks in block order ({@link IntGroupedLinear#blockedNibbles}), for groups of fewer than
+     * {@link #QUAD_MIN_GROUP} codes; see {@link #quadBlocks}.
      */
     private static void pairBlocks(MemorySegment w, long r0, long r1, long st, float[] sc, byte[] zs, int g0, int groups,
                                    int gc, float[] x, int cols, float[] out, int o) {
@@ -341,6 +353,40 @@ final class GroupedCodeKernels {
         }
         out[o] = MatmulKernels.sumLanes(a0);
         out[o + 1] = MatmulKernels.sumLanes(a1);
+    }
+
+    /**
+     * The four rows from {@code o} (a group of {@link #BLOCK_ROWS}) over chunks in block order
+     * ({@link IntGroupedLinear#blockedNibbles}): a 16-byte chunk holds codes 0..15 of its 32 in its bytes' low nibbles
+     * and codes 16..31 in their high nibbles, so one load gives both halves with one shift and no two-table permute, as
+     * a ggml Q4_0 block does; the four rows' chunks lie side by side. Every step is a whole chunk.
+     */
+    private static void quadBlocks(MemorySegment w, long r0, long st, float[] sc, byte[] zs, int g0, int groups,
+                                   int gc, float[] x, int cols, float[] out, int o) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int k = 0; k < groups; k++) {
+            IntVector t0 = nibbleTable(sc, zs, g0 + k), t1 = nibbleTable(sc, zs, g0 + groups + k);
+            IntVector t2 = nibbleTable(sc, zs, g0 + 2 * groups + k), t3 = nibbleTable(sc, zs, g0 + 3 * groups + k);
+            int end = Math.min(k * gc + gc, cols);
+            for (int i = k * gc; i < end; i += 2 * L) {
+                FloatVector xa = FloatVector.fromArray(S, x, i), xb = FloatVector.fromArray(S, x, i + L);
+                long p = r0 + (i >>> 5) * st;
+                IntVector v0 = nibblePairs(w, p), v1 = nibblePairs(w, p + CHUNK4);
+                IntVector v2 = nibblePairs(w, p + 2 * CHUNK4), v3 = nibblePairs(w, p + 3 * CHUNK4);
+                a0 = v0.selectFrom(t0).reinterpretAsFloats().fma(xa, a0);
+                a1 = v1.selectFrom(t1).reinterpretAsFloats().fma(xa, a1);
+                a2 = v2.selectFrom(t2).reinterpretAsFloats().fma(xa, a2);
+                a3 = v3.selectFrom(t3).reinterpretAsFloats().fma(xa, a3);
+                a0 = v0.lanewise(VectorOperators.LSHR, 4).selectFrom(t0).reinterpretAsFloats().fma(xb, a0);
+                a1 = v1.lanewise(VectorOperators.LSHR, 4).selectFrom(t1).reinterpretAsFloats().fma(xb, a1);
+                a2 = v2.lanewise(VectorOperators.LSHR, 4).selectFrom(t2).reinterpretAsFloats().fma(xb, a2);
+                a3 = v3.lanewise(VectorOperators.LSHR, 4).selectFrom(t3).reinterpretAsFloats().fma(xb, a3);
+            }
+        }
+        out[o] = MatmulKernels.sumLanes(a0);
+        out[o + 1] = MatmulKernels.sumLanes(a1);
+        out[o + 2] = MatmulKernels.sumLanes(a2);
+        out[o + 3] = MatmulKernels.sumLanes(a3);
     }
 
     private static void pairStraddling(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc, byte[] zs, int g0, int groups, int gc,
@@ -416,7 +462,7 @@ final class GroupedCodeKernels {
         }
     }
 
-    /** {@link #decodeNibbles} over chunks in block order (see {@link #pairBlocks}); col and end on chunk boundaries. */
+    /** {@link #decodeNibbles} over chunks in block order (see {@link #quadBlocks}); col and end on chunk boundaries. */
     private static void decodeBlocks(MemorySegment w, long r0, long st, float[] sc, byte[] zs, int g0, int gc,
                                      int col, int end, float[] dst, int off) {
         for (int k = col / gc, gs = col; gs < end; k++) {

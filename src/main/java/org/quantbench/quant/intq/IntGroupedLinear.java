@@ -97,15 +97,14 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.groupCols = groupColumns(groupSize, cols);
         this.groups = groupsPerRow(groupSize, cols);
         this.rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
-        this.layout = layoutOf(rows, cols, quantizer.bits());
+        this.layout = layoutOf(rows, cols, quantizer.bits(), groupColumns(groupSize, cols));
         this.codes = codes;
         this.chunkedCodes = (int) (layout.chunkedBytes() * 8 / quantizer.bits());
         this.scales = scales;
         this.zeros = zeros;
         boolean vector = GroupedCodeKernels.supports(quantizer.bits(), groupCols, groups, scales);
         this.unpack = vector ? new GroupedCodeKernels.Unpack(quantizer.bits()) : null;
-        this.blockedNibbles = GroupedCodeKernels.NIBBLE_TABLES && quantizer.bits() == 4 && cols % BLOCK == 0
-                && groupCols % BLOCK == 0;
+        this.blockedNibbles = blockedNibbles(quantizer.bits(), cols, groupCols);
         if (blockedNibbles) {
             reorderNibbles(codes, layout.byteSize(), true);
         }
@@ -140,20 +139,25 @@ public final class IntGroupedLinear implements QuantizedLinear {
         }
     }
 
-    /** Pairs of rows, their codes alternating in chunks of 32 codes ({@code 4 * bits} bytes). */
-    private static RowInterleave layoutOf(int rows, int cols, int bits) {
-        return new RowInterleave(rows, PackedCodes.rowBytes(cols, bits), GroupedCodeKernels.ROWS, 4 * bits);
+    /** Whether codes of this shape are held in block order ({@link #blockedNibbles}). */
+    private static boolean blockedNibbles(int bits, int cols, int groupCols) {
+        return GroupedCodeKernels.NIBBLE_TABLES && bits == 4 && cols % BLOCK == 0 && groupCols % BLOCK == 0;
     }
 
-    /** An empty code buffer for {@code rows x cols} codes of {@code bits} in the interleaved layout, with slack. */
-    private static MemorySegment allocateCodes(int rows, int cols, int bits) {
-        return Arena.ofAuto().allocate(layoutOf(rows, cols, bits).byteSize() + GroupedCodeKernels.LOAD_BYTES, 64);
+    /**
+     * Rows in groups of the GEMV's rows in flight (four for block-ordered 4-bit codes in groups of 64 codes or more,
+     * else two), their codes
+     * alternating in chunks of 32 codes ({@code 4 * bits} bytes).
+     */
+    private static RowInterleave layoutOf(int rows, int cols, int bits, int groupCols) {
+        int group = blockedNibbles(bits, cols, groupCols) && groupCols >= GroupedCodeKernels.QUAD_MIN_GROUP
+                ? GroupedCodeKernels.BLOCK_ROWS : GroupedCodeKernels.ROWS;
+        return new RowInterleave(rows, PackedCodes.rowBytes(cols, bits), group, 4 * bits);
     }
 
-    /** Packs {@code row} (codes of row {@code r}) into its places in {@code codes}; {@code scratch} holds one packed row. */
-    private static void putRow(int[] row, int r, int cols, int bits, MemorySegment scratch, MemorySegment codes, int rows) {
-        PackedCodes.putRow(row, 0, cols, bits, scratch, 0);
-        layoutOf(rows, cols, bits).putRow(scratch, 0, r, codes);
+    /** An empty code buffer for {@code layout}, with slack for the last vector load. */
+    private static MemorySegment allocateCodes(RowInterleave layout) {
+        return Arena.ofAuto().allocate(layout.byteSize() + GroupedCodeKernels.LOAD_BYTES, 64);
     }
 
     /**
@@ -168,7 +172,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
         checkShape(rows, cols, groupSize);
         int gc = groupColumns(groupSize, cols);
         int groups = groupsPerRow(groupSize, cols);
-        MemorySegment codes = allocateCodes(rows, cols, quantizer.bits());
+        RowInterleave layout = layoutOf(rows, cols, quantizer.bits(), gc);
+        MemorySegment codes = allocateCodes(layout);
         MemorySegment scratch = MemorySegment.ofArray(new byte[(int) PackedCodes.rowBytes(cols, quantizer.bits())]);
         float[] scales = new float[groupArrayLength(rows, groups)];
         byte[] zeros = new byte[scales.length];
@@ -197,7 +202,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
                     q[c] = quantizer.quantize(row[c], p);
                 }
             }
-            putRow(q, r, cols, quantizer.bits(), scratch, codes, rows);
+            PackedCodes.putRow(q, 0, cols, quantizer.bits(), scratch, 0);
+            layout.putRow(scratch, 0, r, codes);
         }
         return new IntGroupedLinear(rows, cols, quantizer, groupSize, codes, scales, zeros);
     }
@@ -216,7 +222,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
         requireLength("scales", scales.length, n);
         checkScales(scales);
         byte[] z = zeroPoints(quantizer, n, zeros);
-        MemorySegment packed = allocateCodes(rows, cols, quantizer.bits());
+        RowInterleave layout = layoutOf(rows, cols, quantizer.bits(), groupColumns(groupSize, cols));
+        MemorySegment packed = allocateCodes(layout);
         MemorySegment scratch = MemorySegment.ofArray(new byte[(int) PackedCodes.rowBytes(cols, quantizer.bits())]);
         int[] row = new int[cols];
         for (int r = 0; r < rows; r++) {
@@ -228,7 +235,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
                 }
                 row[c] = q;
             }
-            putRow(row, r, cols, quantizer.bits(), scratch, packed, rows);
+            PackedCodes.putRow(row, 0, cols, quantizer.bits(), scratch, 0);
+            layout.putRow(scratch, 0, r, packed);
         }
         return new IntGroupedLinear(rows, cols, quantizer, groupSize, packed, scales.clone(), z);
     }
@@ -249,7 +257,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
         }
         MemorySegment q = buffers.get("qweight");
         requireLength("qweight", q.byteSize(), rows * PackedCodes.rowBytes(cols, quantizer.bits()));
-        q = layoutOf(rows, cols, quantizer.bits()).interleave(q, GroupedCodeKernels.LOAD_BYTES, Arena.ofAuto());
+        q = layoutOf(rows, cols, quantizer.bits(), groupColumns(groupSize, cols))
+                .interleave(q, GroupedCodeKernels.LOAD_BYTES, Arena.ofAuto());
         MemorySegment s = buffers.get("scales");
         requireLength("scales", s.byteSize(), 4L * n);
         float[] scales = new float[n];
@@ -356,6 +365,9 @@ public final class IntGroupedLinear implements QuantizedLinear {
 
     long chunkStride(int row) { return layout.chunkStride(row); }
 
+    /** Rows the GEMV takes together: a group of the interleaved layout. */
+    int layoutRows() { return layout.groupRows(); }
+
     public float scale(int row, int group) { return scales[row * groups + group]; }
 
     public int zero(int row, int group) { return zeros[row * groups + group] & 0xFF; }
@@ -427,7 +439,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
         int r = o0;
         if (unpack != null) {
             int bound = GroupedCodeKernels.vectorBound(cols);
-            int step = GroupedCodeKernels.ROWS;
+            int step = layout.groupRows();
             int pairedEnd = Math.min(end, layout.groupedRows());
             for (; r < end && r % step != 0; r++) {
                 out[r] = widenedDot(r, x);
