@@ -69,7 +69,6 @@ final class AqlmKernels {
 
     static void gemv(AqlmLinear l, float[] x, int xOff, float[] out, int outOff, ComputePool pool) {
         int rows = l.rows;
-        long work = TiledMatmul.workPerChunk(l.cols, 1);
         if (tableForOneToken(l)) {
             int perGroup = l.books * l.entries;
             float[] table = buffer(TABLE, l.groups * perGroup);
@@ -79,16 +78,11 @@ final class AqlmKernels {
                 int g0 = b * blockGroups;
                 buildTable(l, x, xOff, g0, Math.min(l.groups, g0 + blockGroups), table);
             });
-            pool.forEach(TiledMatmul.chunks(rows), work, c -> {
-                int o0 = c * TiledMatmul.CHUNK_ROWS;
-                tableRows(l, table, o0, Math.min(TiledMatmul.CHUNK_ROWS, rows - o0), out, outOff);
-            });
+            // Long row ranges per thread (TiledMatmul.gemv): each thread's codes are one stream.
+            TiledMatmul.gemv(rows, l.cols, pool, (o0, n) -> tableRows(l, table, o0, n, out, outOff));
             return;
         }
-        pool.forEach(TiledMatmul.chunks(rows), work, c -> {
-            int o0 = c * TiledMatmul.CHUNK_ROWS;
-            directRows(l, x, xOff, o0, Math.min(TiledMatmul.CHUNK_ROWS, rows - o0), out, outOff);
-        });
+        TiledMatmul.gemv(rows, l.cols, pool, (o0, n) -> directRows(l, x, xOff, o0, n, out, outOff));
     }
 
     /** {@code table[(g*M + m)*K + k]} = the chain of codeword k of codebook m with group g of x, for g in [g0, g1). */
