@@ -159,7 +159,10 @@ final class GroupedCodeKernels {
                 : tailAt + (((long) (i - chunkedCodes) * bits) >>> 3);
     }
 
-    /** Lane sums of the two rows of the pair starting at {@code row} over their full vectors into {@code out[row ..]}. */
+    /**
+     * Lane sums of the rows of the layout group starting at {@code row} (two, or four for block-ordered codes in long
+     * groups) over their full vectors into {@code out[row ..]}.
+     */
     static void gemvRows(IntGroupedLinear m, Unpack u, int row, float[] x, float[] out) {
         long r0 = m.rowStart(row), t0 = m.tailStart(row), r1 = m.rowStart(row + 1), t1 = m.tailStart(row + 1);
         long st = m.chunkStride(row);

@@ -48,12 +48,13 @@ import java.util.Set;
  * When groups start on vector boundaries (g a multiple of the float lanes, or one group per row) and the float lanes'
  * codes fill whole bytes (always at 256 and 512 bits; even b at 128): one token takes a fused Vector API GEMV (unpack,
  * dequantize and FMA in registers), several tokens {@link TiledMatmul} over a vectorized tile decoder, for every b.
- * Other layouts (and scales below 2^-119), and the last rows of a restored buffer with no slack after it, decode rows
- * with the scalar reference and take {@link MatmulKernels#dot} or the same GEMM. All paths give the floats of {@link #dequantizeRow} and sum in
- * the canonical order, so outputs do not depend on the number of tokens or threads.
+ * Other layouts (and scales below 2^-119) decode rows with the scalar reference and take {@link MatmulKernels#dot} or
+ * the same GEMM, as do rows outside whole row groups (below). All paths give the floats of {@link #dequantizeRow} and
+ * sum in the canonical order, so outputs do not depend on the number of tokens or threads.
  * <p>
- * In memory the codes of each two rows (the GEMV's pair) alternate in chunks of 32 codes ({@code 4b} bytes;
- * {@link RowInterleave}), so the pair is one stream; {@link #buffers()} and {@link #restore} speak the layout above.
+ * In memory the codes of the rows the GEMV takes together (two, or four for block-ordered 4-bit codes in groups of 64
+ * or more) alternate in chunks of 32 codes ({@code 4b} bytes; {@link RowInterleave}), so they are one stream;
+ * {@link #buffers()} and {@link #restore} speak the layout above.
  * 4-bit codes in whole chunks with groups of whole chunks (every real model: rows and groups multiples of 32) are
  * also reordered inside each chunk to ggml's block order ({@link #blockedNibbles}), which the 16-lane kernels read
  * without a permute.
@@ -61,6 +62,8 @@ import java.util.Set;
 public final class IntGroupedLinear implements QuantizedLinear {
     /** Group size meaning one group per output row. */
     public static final int PER_CHANNEL = -1;
+    /** Codes per chunk of the interleaved layout. */
+    private static final int BLOCK = 32;
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
@@ -97,7 +100,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.groupCols = groupColumns(groupSize, cols);
         this.groups = groupsPerRow(groupSize, cols);
         this.rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
-        this.layout = layoutOf(rows, cols, quantizer.bits(), groupColumns(groupSize, cols));
+        this.layout = layoutOf(rows, cols, quantizer.bits(), groupCols);
         this.codes = codes;
         this.chunkedCodes = (int) (layout.chunkedBytes() * 8 / quantizer.bits());
         this.scales = scales;
@@ -109,9 +112,6 @@ public final class IntGroupedLinear implements QuantizedLinear {
             reorderNibbles(codes, layout.byteSize(), true);
         }
     }
-
-    /** Codes per chunk of the interleaved layout. */
-    private static final int BLOCK = 32;
 
     /**
      * Reorders every 16-byte chunk of {@code seg[0, size)} between the file's nibble pairs and block order (see
@@ -146,8 +146,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
 
     /**
      * Rows in groups of the GEMV's rows in flight (four for block-ordered 4-bit codes in groups of 64 codes or more,
-     * else two), their codes
-     * alternating in chunks of 32 codes ({@code 4 * bits} bytes).
+     * else two), their codes alternating in chunks of 32 codes ({@code 4 * bits} bytes).
      */
     private static RowInterleave layoutOf(int rows, int cols, int bits, int groupCols) {
         int group = blockedNibbles(bits, cols, groupCols) && groupCols >= GroupedCodeKernels.QUAD_MIN_GROUP
@@ -243,8 +242,8 @@ public final class IntGroupedLinear implements QuantizedLinear {
 
     /**
      * The layer back from its {@link #buffers()} and scheme. {@code qweight} is copied into the interleaved layout (a
-     * mapped segment is unloaded after); scales and zeros are copied. Wrong sizes, a missing or unexpected buffer, non-finite scales or zero
-     * points above {@code 2^b - 1} are an IllegalArgumentException.
+     * mapped segment is unloaded after); scales and zeros are copied. Wrong sizes, a missing or unexpected buffer,
+     * non-finite scales or zero points above {@code 2^b - 1} are an IllegalArgumentException.
      */
     public static IntGroupedLinear restore(int rows, int cols, IntQuantizer quantizer, int groupSize,
                                            Map<String, MemorySegment> buffers) {
