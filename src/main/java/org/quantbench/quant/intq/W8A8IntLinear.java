@@ -176,15 +176,13 @@ public final class W8A8IntLinear implements QuantizedLinear {
      * {@code dst[dstOff ..]}; returns {@code s_x}.
      */
     float quantizeToken(float[] x, int off, float[] dst, int dstOff) {
-        float amax = 0f;
-        for (int c = 0; c < cols; c++) {
-            float v = smooth == null ? x[off + c] : x[off + c] / smooth[c];
-            dst[dstOff + c] = v;
-            amax = Math.max(amax, Math.abs(v));
-        }
-        float s = amax / 127f;
-        for (int c = 0; c < cols; c++) {
-            dst[dstOff + c] = toInt8(dst[dstOff + c], s);
+        float s = W8A8Kernels.smoothedAbsMax(x, off, smooth, dst, dstOff, cols) / 127f;
+        if (s > 0f && Float.isFinite(s)) {
+            W8A8Kernels.roundCodes(dst, dstOff, cols, s);
+        } else {
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c] = toInt8(dst[dstOff + c], s);
+            }
         }
         return s;
     }
@@ -256,15 +254,17 @@ public final class W8A8IntLinear implements QuantizedLinear {
 
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
-        float[] xq = grow(ACTIVATIONS.get(), tokens * cols);
+        int xOff = W8A8Kernels.PAD;
+        int xStride = W8A8Kernels.rowStride(cols);
+        float[] xq = grow(ACTIVATIONS.get(), xOff + tokens * xStride);
         float[] sx = new float[tokens];
         for (int t = 0; t < tokens; t++) {
-            sx[t] = quantizeToken(in, t * cols, xq, t * cols);
+            sx[t] = quantizeToken(in, t * cols, xq, xOff + t * xStride);
         }
         if (tokens == 1) {
             TiledMatmul.gemv(rows, cols, pool, (o0, n) -> {
                 int[] acc = grow(DOTS.get(), n);
-                gemv(o0, n, xq, acc);
+                gemv(o0, n, xq, xOff, acc);
                 scaleOutputs(acc, o0, n, sx, 1, out);
             });
             return;
@@ -273,7 +273,7 @@ public final class W8A8IntLinear implements QuantizedLinear {
             int o0 = c * TiledMatmul.CHUNK_ROWS;
             int n = Math.min(TiledMatmul.CHUNK_ROWS, rows - o0);
             int[] acc = grow(DOTS.get(), n * tokens);
-            W8A8Kernels.gemmChunk(this, o0, n, xq, tokens, acc);
+            W8A8Kernels.gemmChunk(this, o0, n, xq, xOff, xStride, tokens, acc);
             scaleOutputs(acc, o0, n, sx, tokens, out);
         });
     }
@@ -302,33 +302,36 @@ public final class W8A8IntLinear implements QuantizedLinear {
     }
 
     /**
-     * Exact int dot products of rows {@code [o0, o0 + n)} with {@code xq} into {@code acc[0 .. n)}: whole groups through
+     * Exact int dot products of rows {@code [o0, o0 + n)} with {@code xq[xOff ..]} into {@code acc[0 .. n)}: whole groups through
      * the vector kernel (their whole chunks) plus their last columns; other rows code by code.
      */
-    private void gemv(int o0, int n, float[] xq, int[] acc) {
+    private void gemv(int o0, int n, float[] xq, int xOff, int[] acc) {
         int end = o0 + n;
         int groupedEnd = Math.min(end, layout.groupedRows());
         int chunked = W8A8Kernels.vectorBound(W8A8Kernels.CHUNK) > 0 ? (int) layout.chunkedBytes() : 0;
         int r = o0;
         for (; r < end && r % W8A8Kernels.ROWS != 0; r++) {
-            acc[r - o0] = dot(r, xq, 0);
+            acc[r - o0] = dot(r, xq, xOff, 0);
         }
         for (; r + W8A8Kernels.ROWS <= groupedEnd; r += W8A8Kernels.ROWS) {
-            W8A8Kernels.gemvGroup(codes, layout.offset(r, 0), xq, chunked, acc, r - o0);
+            W8A8Kernels.gemvGroup(codes, layout.offset(r, 0), xq, xOff, chunked, acc, r - o0);
             for (int k = 0; k < W8A8Kernels.ROWS; k++) {
-                acc[r - o0 + k] += dot(r + k, xq, chunked);
+                acc[r - o0 + k] += dot(r + k, xq, xOff, chunked);
             }
         }
         for (; r < end; r++) {
-            acc[r - o0] = dot(r, xq, 0);
+            acc[r - o0] = dot(r, xq, xOff, 0);
         }
     }
 
-    /** The scalar reference: the int dot product of row {@code row}'s codes and {@code xq} over columns {@code [from, cols)}. */
-    int dot(int row, float[] xq, int from) {
+    /**
+     * The scalar reference: the int dot product of row {@code row}'s codes and {@code xq[xOff ..]} over columns
+     * {@code [from, cols)}.
+     */
+    int dot(int row, float[] xq, int xOff, int from) {
         int s = 0;
         for (int c = from; c < cols; c++) {
-            s += code(row, c) * (int) xq[c];
+            s += code(row, c) * (int) xq[xOff + c];
         }
         return s;
     }

@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.quantbench.engine.TiledMatmul;
+import org.quantbench.tensor.ArrayAlignment;
 import org.quantbench.tensor.MatmulKernels;
 import org.quantbench.tensor.VectorSupport;
 
@@ -32,7 +33,15 @@ final class W8A8Kernels {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int BLOCK = MatmulKernels.K_BLOCK;
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[TiledMatmul.CHUNK_ROWS * BLOCK]);
+    /**
+     * Whether the weight tile and the activation rows start on 64-byte lines (see {@link ArrayAlignment}): a 512-bit
+     * load across two lines costs two.
+     */
+    static final boolean ALIGN = ArrayAlignment.known() && VectorSupport.enabled();
+    /** Where the tile's first line starts, and the activation rows' ({@link #rowStride}). */
+    static final int PAD = ALIGN ? ArrayAlignment.floatPad() : 0;
+    private static final int LINE_FLOATS = 16;
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[PAD + TiledMatmul.CHUNK_ROWS * BLOCK]);
     private static final ThreadLocal<float[][]> FLOAT_ACC = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<int[][]> INT_ACC = ThreadLocal.withInitial(() -> new int[1][0]);
 
@@ -47,6 +56,63 @@ final class W8A8Kernels {
 
     private W8A8Kernels() {}
 
+    /** Floats from one quantized activation row to the next: whole lines when {@link #ALIGN}. */
+    static int rowStride(int cols) {
+        return ALIGN ? (cols + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS : cols;
+    }
+
+    /** {@code 1.5 * 2^23}: adding and subtracting it rounds a float below 2^22 in magnitude half to even, as Math.rint. */
+    private static final float RINT = 0x1.8p23f;
+
+    /**
+     * {@code dst[dstOff + c] = x[off + c]}, divided by {@code smooth[c]} unless null, for {@code c < cols}; returns the
+     * largest magnitude (NaN if any value is NaN), as the scalar loop of {@link W8A8IntLinear#quantizeToken} would.
+     */
+    static float smoothedAbsMax(float[] x, int off, float[] smooth, float[] dst, int dstOff, int cols) {
+        int c = 0;
+        float amax = 0f;
+        if (VectorSupport.enabled()) {
+            FloatVector m = FloatVector.zero(S);
+            int bound = S.loopBound(cols);
+            if (smooth == null) {
+                for (; c < bound; c += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + c);
+                    v.intoArray(dst, dstOff + c);
+                    m = m.max(v.abs());
+                }
+            } else {
+                for (; c < bound; c += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + c).div(FloatVector.fromArray(S, smooth, c));
+                    v.intoArray(dst, dstOff + c);
+                    m = m.max(v.abs());
+                }
+            }
+            amax = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; c < cols; c++) {
+            float v = smooth == null ? x[off + c] : x[off + c] / smooth[c];
+            dst[dstOff + c] = v;
+            amax = Math.max(amax, Math.abs(v));
+        }
+        return amax;
+    }
+
+    /**
+     * {@code dst[off + c] = W8A8IntLinear.toInt8(dst[off + c], s)} for {@code c < cols}, for a finite {@code s > 0}: the
+     * quotient rounded half to even (through {@link #RINT}; every quotient is at most about 127) and clamped to +-127.
+     */
+    static void roundCodes(float[] dst, int off, int cols, float s) {
+        int c = 0;
+        if (VectorSupport.enabled()) {
+            for (int bound = S.loopBound(cols); c < bound; c += L) {
+                FloatVector.fromArray(S, dst, off + c).div(s).add(RINT).sub(RINT).max(-127f).min(127f).intoArray(dst, off + c);
+            }
+        }
+        for (; c < cols; c++) {
+            dst[off + c] = W8A8IntLinear.toInt8(dst[off + c], s);
+        }
+    }
+
     static int vectorBound(int n) {
         return VectorSupport.enabled() ? S.loopBound(n) : 0;
     }
@@ -59,13 +125,13 @@ final class W8A8Kernels {
      * Exact int dot products of the four interleaved rows (a {@link org.quantbench.quant.RowInterleave} group) at {@code base} with {@code xq} over
      * their whole chunks, columns {@code [0, chunked)}, into {@code acc[o .. o+3]}: the group's codes are one stream.
      */
-    static void gemvGroup(MemorySegment w, long base, float[] xq, int chunked, int[] acc, int o) {
+    static void gemvGroup(MemorySegment w, long base, float[] xq, int xOff, int chunked, int[] acc, int o) {
         IntVector i0 = IntVector.zero(I), i1 = i0, i2 = i0, i3 = i0;
         for (int kb = 0; kb < chunked; kb += BLOCK) {
             int end = Math.min(kb + BLOCK, chunked);
             FloatVector f0 = FloatVector.zero(S), f1 = f0, f2 = f0, f3 = f0;
             for (int i = kb; i < end; i += L) {
-                FloatVector xv = FloatVector.fromArray(S, xq, i);
+                FloatVector xv = FloatVector.fromArray(S, xq, xOff + i);
                 // Column i of row k of the group: chunk i / 16 holds the four rows' 16 codes one after another.
                 long p = base + (long) ROWS * (i & ~(CHUNK - 1)) + (i & (CHUNK - 1));
                 f0 = weights(w, p).fma(xv, f0);
@@ -85,11 +151,12 @@ final class W8A8Kernels {
     }
 
     /**
-     * {@code acc[t * n + r]} = exact int dot product of row {@code o0 + r} with token t of {@code xq} ([tokens][cols]),
+     * {@code acc[t * n + r]} = exact int dot product of row {@code o0 + r} with token t of {@code xq} (token t's row from
+     * {@code xOff + t * xStride}),
      * for the {@code n} rows of one chunk: each K-block of the rows is widened to a float tile once and reused by every
      * token through {@link MatmulKernels#tileBlock}, whose lane sums are exact within a block.
      */
-    static void gemmChunk(W8A8IntLinear m, int o0, int n, float[] xq, int tokens, int[] acc) {
+    static void gemmChunk(W8A8IntLinear m, int o0, int n, float[] xq, int xOff, int xStride, int tokens, int[] acc) {
         int cols = m.inFeatures();
         int width = MatmulKernels.accumulatorWidth();
         int size = n * tokens * width;
@@ -100,17 +167,17 @@ final class W8A8Kernels {
         for (int kb = 0; kb < cols; kb += BLOCK) {
             int len = Math.min(BLOCK, cols - kb);
             for (int r = 0; r < n; r++) {
-                m.decodeCodes(o0 + r, kb, len, tile, r * BLOCK);
+                m.decodeCodes(o0 + r, kb, len, tile, PAD + r * BLOCK);
             }
             Arrays.fill(blockAcc, 0, size, 0f);
-            MatmulKernels.tileBlock(tile, 0, BLOCK, n, xq, cols, kb, len, tokens, blockAcc);
+            MatmulKernels.tileBlock(tile, PAD, BLOCK, n, xq, xStride, xOff + kb, len, tokens, blockAcc);
             addLanes(blockAcc, lanes, size);
             int covered = VectorSupport.enabled() ? S.loopBound(len) : len;
             for (int t = 0; t < tokens && covered < len; t++) {
                 for (int r = 0; r < n; r++) {
                     int s = 0;
                     for (int i = covered; i < len; i++) {
-                        s += (int) tile[r * BLOCK + i] * (int) xq[t * cols + kb + i];
+                        s += (int) tile[PAD + r * BLOCK + i] * (int) xq[xOff + t * xStride + kb + i];
                     }
                     lanes[(t * n + r) * width] += s;
                 }

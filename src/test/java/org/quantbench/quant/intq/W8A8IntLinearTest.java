@@ -254,4 +254,50 @@ class W8A8IntLinearTest {
         }
         assertThat(ref[0]).isEqualTo((lin.scale(0) * (2f / 127f)) * (float) (127L * 127 * cols));
     }
+
+    /**
+     * The vectorized activation quantizer gives the scalar formula's codes: ties round half to even, +-127 clamps,
+     * ragged tails, smoothing, an all-zero token and non-finite tokens (which take the scalar path).
+     */
+    @Test
+    void activationCodesMatchTheScalarFormula() {
+        java.util.Random rnd = new java.util.Random(9);
+        for (int cols : new int[] {1, 15, 16, 37, 128, 4099}) {
+            W8A8IntLinear plain = W8A8IntLinear.quantize(IntTestData.gaussian("w", 2, cols, 1), null);
+            float[] smoothing = new float[cols];
+            for (int c = 0; c < cols; c++) {
+                smoothing[c] = 0.25f + rnd.nextFloat() * 4;
+            }
+            W8A8IntLinear smoothed = W8A8IntLinear.quantize(IntTestData.gaussian("w", 2, cols, 1), smoothing);
+            for (int trial = 0; trial < 6; trial++) {
+                float[] x = new float[cols];
+                for (int c = 0; c < cols; c++) {
+                    x[c] = switch (trial) {
+                        case 0 -> (float) rnd.nextGaussian();
+                        case 1 -> (float) (rnd.nextInt(255) - 127) / 2f; // amax 63.5 or so: many exact halves
+                        case 2 -> c == 0 ? 127f : (rnd.nextInt(255) - 127) + 0.5f * (c % 2); // s = 1: ties at .5
+                        case 3 -> 0f;
+                        case 4 -> c == cols / 2 ? Float.NaN : 1f;
+                        default -> c == 0 ? Float.POSITIVE_INFINITY : (float) rnd.nextGaussian();
+                    };
+                }
+                for (W8A8IntLinear lin : new W8A8IntLinear[] {plain, smoothed}) {
+                    float[] got = new float[cols + 3];
+                    float s = lin.quantizeToken(x, 0, got, 3);
+                    float[] m = lin.smoothing();
+                    float amax = 0f;
+                    float[] v = new float[cols];
+                    for (int c = 0; c < cols; c++) {
+                        v[c] = m == null ? x[c] : x[c] / m[c];
+                        amax = Math.max(amax, Math.abs(v[c]));
+                    }
+                    assertThat(Float.floatToIntBits(s)).isEqualTo(Float.floatToIntBits(amax / 127f));
+                    for (int c = 0; c < cols; c++) {
+                        assertThat(got[3 + c]).as("cols %d trial %d col %d", cols, trial, c)
+                                .isEqualTo((float) W8A8IntLinear.toInt8(v[c], amax / 127f));
+                    }
+                }
+            }
+        }
+    }
 }
