@@ -122,7 +122,7 @@ public final class TiledMatmul {
      * multiple of {@link #K_ALIGN}, instead of full blocks and a short tail whose accumulator loads and stores cost as
      * much as its multiply-adds (576 = 288 + 288, not 512 + 64).
      */
-    static int kStep(int cols) {
+    public static int kStep(int cols) {
         int blocks = (cols + MatmulKernels.K_BLOCK - 1) / MatmulKernels.K_BLOCK;
         int even = (cols + blocks - 1) / blocks;
         return Math.min(MatmulKernels.K_BLOCK, (even + K_ALIGN - 1) / K_ALIGN * K_ALIGN);

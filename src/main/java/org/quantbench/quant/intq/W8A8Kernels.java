@@ -164,8 +164,10 @@ final class W8A8Kernels {
         float[] blockAcc = floatAccumulators(size);
         int[] lanes = intAccumulators(size);
         Arrays.fill(lanes, 0, size, 0);
-        for (int kb = 0; kb < cols; kb += BLOCK) {
-            int len = Math.min(BLOCK, cols - kb);
+        // Near-equal K-blocks (576 = 288 + 288, not 512 + 64), as the shared GEMM takes them.
+        int step = TiledMatmul.kStep(cols);
+        for (int kb = 0; kb < cols; kb += step) {
+            int len = Math.min(step, cols - kb);
             for (int r = 0; r < n; r++) {
                 m.decodeCodes(o0 + r, kb, len, tile, PAD + r * BLOCK);
             }
