@@ -38,6 +38,8 @@ import java.util.Set;
 public final class W8A8IntLinear implements QuantizedLinear {
     /** Widest row: 128 x 127 x cols stays below 2^31, so int32 accumulation cannot overflow. */
     public static final int MAX_COLS = 1 << 17;
+    /** Widest row whose dot products stay below 2^24 in magnitude (128 x 127 x cols), exact in any float order. */
+    static final int EXACT_FLOAT_COLS = (1 << 24) / (128 * 127);
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** The calling thread's quantized activations; each task's int dot products. Grown on demand, never shrunk. */
@@ -254,8 +256,11 @@ public final class W8A8IntLinear implements QuantizedLinear {
 
     @Override
     public void forward(float[] in, float[] out, int tokens, ComputePool pool) {
-        int xOff = W8A8Kernels.PAD;
-        int xStride = W8A8Kernels.rowStride(cols);
+        // Up to EXACT_FLOAT_COLS columns every partial sum of a row's products is an integer below 2^24, so the shared
+        // float GEMM (which aligns its own rows) computes the int dot products exactly, in its whole-row path.
+        boolean sharedGemm = tokens > 1 && cols <= EXACT_FLOAT_COLS;
+        int xOff = sharedGemm ? 0 : W8A8Kernels.PAD;
+        int xStride = sharedGemm ? cols : W8A8Kernels.rowStride(cols);
         float[] xq = grow(ACTIVATIONS.get(), xOff + tokens * xStride);
         float[] sx = new float[tokens];
         for (int t = 0; t < tokens; t++) {
@@ -267,6 +272,15 @@ public final class W8A8IntLinear implements QuantizedLinear {
                 gemv(o0, n, xq, xOff, acc);
                 scaleOutputs(acc, o0, n, sx, 1, out);
             });
+            return;
+        }
+        if (sharedGemm) {
+            TiledMatmul.forward(rows, cols, this::decodeCodes, xq, out, tokens, pool);
+            for (int t = 0; t < tokens; t++) {
+                for (int o = 0; o < rows; o++) {
+                    out[t * rows + o] = (sx[t] * scales[o]) * out[t * rows + o];
+                }
+            }
             return;
         }
         pool.forEach(TiledMatmul.chunks(rows), TiledMatmul.workPerChunk(cols, tokens), c -> {

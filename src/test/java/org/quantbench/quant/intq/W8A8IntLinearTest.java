@@ -58,6 +58,23 @@ class W8A8IntLinearTest {
         }
     }
 
+    /** At the widest row the shared float GEMM takes, the largest dot products (every code 127) stay exact. */
+    @Test
+    void theSharedGemmIsExactAtItsWidestRow() {
+        int cols = W8A8IntLinear.EXACT_FLOAT_COLS;
+        float[] w = new float[3 * cols];
+        Arrays.fill(w, 1f);
+        w[cols] = -1f; // row 1: one code of -127
+        W8A8IntLinear lin = W8A8IntLinear.quantize(IntTestData.f32("w", 3, cols, w), null);
+        float[] x = new float[2 * cols];
+        Arrays.fill(x, 0.5f);
+        Arrays.fill(x, cols, 2 * cols, -2f);
+        try (ComputePool two = new ComputePool(2)) {
+            assertThat(IntTestData.forward(lin, x, 2, two)).isEqualTo(reference(lin, null, x, 2));
+        }
+        assertThat((long) cols * 128 * 127).isLessThan(1L << 24);
+    }
+
     @Test
     void kernelsEqualTheExactIntegerReference() {
         for (int cols : new int[] {1, 7, 64, 172, 513, 4099}) {
