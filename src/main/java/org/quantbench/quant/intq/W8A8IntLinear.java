@@ -32,7 +32,8 @@ import java.util.Set;
  * Non-finite activations give non-finite outputs. Buffers: {@code qweight} (int8, {@code [rows][cols]} row-major),
  * {@code scales} (float32, one per row) and, only with non-unit smoothing, {@code smooth} (float32, one per column);
  * floats in native (little-endian) order. In memory the codes are kept interleaved four rows at a time
- * ({@link RowInterleave}), so a decoded token reads them as one stream. {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
+ * ({@link RowInterleave}), so a decoded token reads them as one stream.
+ * {@link #bitsPerWeight()} = {@code 8 * residentBytes / (rows * cols)} =
  * {@code 8 + 32/cols (+ 32/rows with smoothing)}.
  */
 public final class W8A8IntLinear implements QuantizedLinear {
@@ -316,8 +317,8 @@ public final class W8A8IntLinear implements QuantizedLinear {
     }
 
     /**
-     * Exact int dot products of rows {@code [o0, o0 + n)} with {@code xq[xOff ..]} into {@code acc[0 .. n)}: whole groups through
-     * the vector kernel (their whole chunks) plus their last columns; other rows code by code.
+     * Exact int dot products of rows {@code [o0, o0 + n)} with {@code xq[xOff ..]} into {@code acc[0 .. n)}: whole
+     * groups through the vector kernel (their whole chunks) plus their last columns; other rows code by code.
      */
     private void gemv(int o0, int n, float[] xq, int xOff, int[] acc) {
         int end = o0 + n;
