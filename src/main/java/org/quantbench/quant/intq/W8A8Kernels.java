@@ -19,10 +19,10 @@ import java.util.Arrays;
 /**
  * Exact int8 x int8 dot products for {@link W8A8IntLinear}, computed with float FMAs: int8 codes widen to float
  * exactly, and so long as every partial sum is an integer below 2^24 in magnitude the float sums are exact too. A
- * product is at most 128 x 127 = 16,256, so a lane that sums the products of one K-block of
- * {@link MatmulKernels#K_BLOCK} = 512 columns (at most 512 of them, 8,323,072 < 2^24 = 16,777,216) never rounds; after
- * each block its lanes are converted to int and added into int32 accumulators (exact below 2^31, which
- * {@link W8A8IntLinear#MAX_COLS} guarantees). The result is the exact integer dot product whatever the summation
+ * product is at most 128 x 127 = 16,256, so a lane that sums at most 1,032 products (16,777,216 = 2^24 / 16,256)
+ * never rounds. A K-block of {@link MatmulKernels#K_BLOCK} = 512 columns gives a lane at most 512; rows whose lanes
+ * take at most 1,032 products in all (about 1,032 L columns) convert their lanes to int once at the end, longer rows
+ * after every block, into int32 accumulators (exact below 2^31, which {@link W8A8IntLinear#MAX_COLS} guarantees). The result is the exact integer dot product whatever the summation
  * order, so the GEMV and the GEMM agree bit for bit. The Vector API's int8 multiply-add through Short/IntVector runs at
  * about a quarter of its float FMA rate on this hardware, hence floats.
  */
@@ -164,16 +164,23 @@ final class W8A8Kernels {
         float[] blockAcc = floatAccumulators(size);
         int[] lanes = intAccumulators(size);
         Arrays.fill(lanes, 0, size, 0);
+        // A float lane stays exact while the products it sums stay below 2^24 in total: with vectors a lane takes one
+        // column in L, so rows of up to about 1,032 L columns need converting only once, at the end.
+        long perLane = VectorSupport.enabled() ? (cols + width - 1) / width : cols;
+        boolean convertOnce = perLane * 128 * 127 < 1 << 24;
         // Near-equal K-blocks (576 = 288 + 288, not 512 + 64), as the shared GEMM takes them.
         int step = TiledMatmul.kStep(cols);
+        Arrays.fill(blockAcc, 0, size, 0f);
         for (int kb = 0; kb < cols; kb += step) {
             int len = Math.min(step, cols - kb);
             for (int r = 0; r < n; r++) {
                 m.decodeCodes(o0 + r, kb, len, tile, PAD + r * BLOCK);
             }
-            Arrays.fill(blockAcc, 0, size, 0f);
             MatmulKernels.tileBlock(tile, PAD, BLOCK, n, xq, xStride, xOff + kb, len, tokens, blockAcc);
-            addLanes(blockAcc, lanes, size);
+            if (!convertOnce) {
+                addLanes(blockAcc, lanes, size);
+                Arrays.fill(blockAcc, 0, size, 0f);
+            }
             int covered = VectorSupport.enabled() ? S.loopBound(len) : len;
             for (int t = 0; t < tokens && covered < len; t++) {
                 for (int r = 0; r < n; r++) {
@@ -184,6 +191,9 @@ final class W8A8Kernels {
                     lanes[(t * n + r) * width] += s;
                 }
             }
+        }
+        if (convertOnce) {
+            addLanes(blockAcc, lanes, size);
         }
         for (int a = 0; a < n * tokens; a++) {
             int s = 0;

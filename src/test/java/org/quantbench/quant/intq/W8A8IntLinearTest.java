@@ -75,6 +75,13 @@ class W8A8IntLinearTest {
         assertThat((long) cols * 128 * 127).isLessThan(1L << 24);
     }
 
+    /** Rows too long for lanes to stay exact over the whole row convert them after every K-block: still exact. */
+    @Test
+    void longRowsConvertTheirLanesBlockByBlock() {
+        int cols = 1032 * 16 + 100;
+        checkAgainstReference(W8A8IntLinear.quantize(IntTestData.gaussian("w", 3, cols, 21), null), null, 5);
+    }
+
     @Test
     void kernelsEqualTheExactIntegerReference() {
         for (int cols : new int[] {1, 7, 64, 172, 513, 4099}) {
