@@ -182,7 +182,13 @@ final class GroupedCodeKernels {
             return;
         }
         switch (u.bits) {
-            case 8 -> pairBytes(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
+            case 8 -> {
+                if (m.signedBytes) {
+                    pairSignedBytes(m.codes, r0, t0, r1, t1, st, c32, m.scales, g0, m.groups, m.groupCols, x, cols, out, row);
+                } else {
+                    pairBytes(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, x, cols, out, row);
+                }
+            }
             case 2, 4 -> pairInByte(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, u.bits,
                     u.low, u.mask, u.pow, u.invPow, x, cols, out, row);
             default -> pairStraddling(m.codes, r0, t0, r1, t1, st, c32, m.scales, m.zeros, g0, m.groups, m.groupCols, u.bits,
@@ -204,12 +210,23 @@ final class GroupedCodeKernels {
             return;
         }
         switch (u.bits) {
-            case 8 -> decodeBytes(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
+            case 8 -> {
+                if (m.signedBytes) {
+                    decodeSignedBytes(m.codes, r0, t0, st, c32, m.scales, g0, m.groupCols, col, end, dst, off);
+                } else {
+                    decodeBytes(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, col, end, dst, off);
+                }
+            }
             case 2, 4 -> decodeInByte(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, u.bits, u.low, u.mask, u.pow,
                     u.invPow, col, end, dst, off);
             default -> decodeStraddling(m.codes, r0, t0, st, c32, m.scales, m.zeros, g0, m.groupCols, u.bits, u.low, u.high, u.mask,
                     u.pow, u.invPow, col, end, dst, off);
         }
+    }
+
+    /** L signed bytes from {@code at} as floats. */
+    private static FloatVector signedBytes(MemorySegment w, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2F, S, 0);
     }
 
     private static IntVector bytes(MemorySegment w, long at) {
@@ -270,6 +287,28 @@ final class GroupedCodeKernels {
                 FloatVector xv = FloatVector.fromArray(S, x, i);
                 a0 = dequantize(bytes(w, at(r0, st, t0, c32, i, 8)), z0, s0).fma(xv, a0);
                 a1 = dequantize(bytes(w, at(r1, st, t1, c32, i, 8)), z1, s1).fma(xv, a1);
+            }
+        }
+        out[o] = MatmulKernels.sumLanes(a0);
+        out[o + 1] = MatmulKernels.sumLanes(a1);
+    }
+
+    /**
+     * {@link #pairBytes} for symmetric 8-bit codes held as signed bytes ({@link IntGroupedLinear#signedBytes}): a byte
+     * widens straight to {@code (float) (q - 128)}, times the group's scale, the reference's one rounding.
+     */
+    private static void pairSignedBytes(MemorySegment w, long r0, long t0, long r1, long t1, long st, int c32, float[] sc,
+                                        int g0, int groups, int gc, float[] x, int cols, float[] out, int o) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0;
+        int bound = S.loopBound(cols);
+        int groupsWithVectors = (bound + gc - 1) / gc;
+        for (int k = 0; k < groupsWithVectors; k++) {
+            float s0 = sc[g0 + k], s1 = sc[g0 + groups + k];
+            int end = Math.min(k * gc + gc, bound);
+            for (int i = k * gc; i < end; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, i);
+                a0 = signedBytes(w, at(r0, st, t0, c32, i, 8)).mul(s0).fma(xv, a0);
+                a1 = signedBytes(w, at(r1, st, t1, c32, i, 8)).mul(s1).fma(xv, a1);
             }
         }
         out[o] = MatmulKernels.sumLanes(a0);
@@ -421,6 +460,18 @@ final class GroupedCodeKernels {
             FloatVector z = zero(zs, g0 + k, ONES);
             for (int i = gs; i < ge; i += L) {
                 dequantize(bytes(w, at(r0, st, t0, c32, i, 8)), z, s).intoArray(dst, off + i - col);
+            }
+            gs = ge;
+        }
+    }
+
+    private static void decodeSignedBytes(MemorySegment w, long r0, long t0, long st, int c32, float[] sc, int g0, int gc,
+                                          int col, int end, float[] dst, int off) {
+        for (int k = col / gc, gs = col; gs < end; k++) {
+            int ge = Math.min(k * gc + gc, end);
+            float s = sc[g0 + k];
+            for (int i = gs; i < ge; i += L) {
+                signedBytes(w, at(r0, st, t0, c32, i, 8)).mul(s).intoArray(dst, off + i - col);
             }
             gs = ge;
         }

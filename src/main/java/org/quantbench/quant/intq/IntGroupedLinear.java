@@ -90,6 +90,11 @@ public final class IntGroupedLinear implements QuantizedLinear {
      * lanes, rows of whole chunks and groups of whole chunks, so every vector step reads a whole chunk.
      */
     final boolean blockedNibbles;
+    /**
+     * Symmetric 8-bit codes held as signed bytes, {@code q ^ 0x80 = q - 128}, which the kernels widen straight to
+     * {@code (float) (q - zero)}; files keep the unsigned codes.
+     */
+    final boolean signedBytes;
 
     private IntGroupedLinear(int rows, int cols, IntQuantizer quantizer, int groupSize, MemorySegment codes,
                              float[] scales, byte[] zeros) {
@@ -110,6 +115,17 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.blockedNibbles = blockedNibbles(quantizer.bits(), cols, groupCols);
         if (blockedNibbles) {
             reorderNibbles(codes, layout.byteSize(), true);
+        }
+        this.signedBytes = quantizer.bits() == 8 && quantizer.symmetric();
+        if (signedBytes) {
+            flipSignBits(codes, layout.byteSize());
+        }
+    }
+
+    /** {@code b ^ 0x80} for every byte of {@code seg[0, size)}: unsigned 8-bit codes to signed and back. */
+    private static void flipSignBits(MemorySegment seg, long size) {
+        for (long at = 0; at < size; at++) {
+            seg.set(ValueLayout.JAVA_BYTE, at, (byte) (seg.get(ValueLayout.JAVA_BYTE, at) ^ 0x80));
         }
     }
 
@@ -350,10 +366,10 @@ public final class IntGroupedLinear implements QuantizedLinear {
             int b = codes.get(ValueLayout.JAVA_BYTE, rowStart(row) + (col >>> 5) * chunkStride(row) + (col & 15));
             return (col & 16) == 0 ? b & 15 : (b >>> 4) & 15;
         }
-        if (col < chunkedCodes) {
-            return PackedCodes.get(codes, layout.offset(row, (long) (col >>> 5) * layout.chunkBytes()), col & 31, quantizer.bits());
-        }
-        return PackedCodes.get(codes, tailStart(row), col - chunkedCodes, quantizer.bits());
+        int q = col < chunkedCodes
+                ? PackedCodes.get(codes, layout.offset(row, (long) (col >>> 5) * layout.chunkBytes()), col & 31, quantizer.bits())
+                : PackedCodes.get(codes, tailStart(row), col - chunkedCodes, quantizer.bits());
+        return signedBytes ? q ^ 0x80 : q;
     }
 
     /** Byte offset of row {@code row}'s first chunk; its next chunks follow {@link #chunkStride} apart. */
@@ -400,6 +416,9 @@ public final class IntGroupedLinear implements QuantizedLinear {
         MemorySegment file = layout.fileOrder(codes, Arena.ofAuto());
         if (blockedNibbles) {
             reorderNibbles(file, file.byteSize(), false);
+        }
+        if (signedBytes) {
+            flipSignBits(file, file.byteSize());
         }
         m.put("qweight", file.asReadOnly());
         m.put("scales", MemorySegment.ofArray(scales).asReadOnly());

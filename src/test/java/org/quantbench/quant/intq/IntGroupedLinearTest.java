@@ -284,6 +284,29 @@ class IntGroupedLinearTest {
         }
     }
 
+    /** Symmetric 8-bit codes are held as signed bytes: codes read back as given, the stored buffer is unsigned. */
+    @Test
+    void symmetricBytesReadBackAsGivenAndStoreUnsigned() {
+        int rows = 5;
+        int cols = 70;
+        byte[] codes = new byte[rows * cols];
+        new java.util.Random(4).nextBytes(codes);
+        float[] scales = new float[rows];
+        java.util.Arrays.fill(scales, 0.5f);
+        IntGroupedLinear lin = IntGroupedLinear.fromCodes(rows, cols,
+                IntQuantizer.symmetric(8, SymmetricConvention.LLM_COMPRESSOR), PER_CHANNEL, codes, scales, null);
+        assertThat(lin.buffers().get("qweight").toArray(ValueLayout.JAVA_BYTE)).containsExactly(codes);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            lin.dequantizeRow(r, row, 0);
+            for (int c = 0; c < cols; c++) {
+                assertThat(lin.code(r, c)).isEqualTo(codes[r * cols + c] & 0xFF);
+                assertThat(row[c]).isEqualTo(0.5f * ((codes[r * cols + c] & 0xFF) - 128));
+            }
+        }
+        IntTestData.checkKernels(lin, 8);
+    }
+
     @Test
     void fromCodesKeepsCodesScalesAndZeros() {
         WeightTensor w = IntTestData.gaussian("w", 5, 100, 1);
