@@ -124,7 +124,11 @@ public final class IntGroupedLinear implements QuantizedLinear {
 
     /** {@code b ^ 0x80} for every byte of {@code seg[0, size)}: unsigned 8-bit codes to signed and back. */
     private static void flipSignBits(MemorySegment seg, long size) {
-        for (long at = 0; at < size; at++) {
+        long at = 0;
+        for (; at + Long.BYTES <= size; at += Long.BYTES) {
+            seg.set(ValueLayout.JAVA_LONG_UNALIGNED, at, seg.get(ValueLayout.JAVA_LONG_UNALIGNED, at) ^ 0x8080_8080_8080_8080L);
+        }
+        for (; at < size; at++) {
             seg.set(ValueLayout.JAVA_BYTE, at, (byte) (seg.get(ValueLayout.JAVA_BYTE, at) ^ 0x80));
         }
     }
