@@ -77,7 +77,6 @@ public final class IntGroupedLinear implements QuantizedLinear {
     final MemorySegment codes;
     /** Codes of a row in whole chunks ({@link GroupedCodeKernels#at}). */
     final int chunkedCodes;
-    final long rowBytes;
     final int groupCols;
     final int groups;
     final float[] scales;
@@ -104,7 +103,6 @@ public final class IntGroupedLinear implements QuantizedLinear {
         this.groupSize = groupSize;
         this.groupCols = groupColumns(groupSize, cols);
         this.groups = groupsPerRow(groupSize, cols);
-        this.rowBytes = PackedCodes.rowBytes(cols, quantizer.bits());
         this.layout = layoutOf(rows, cols, quantizer.bits(), groupCols);
         this.codes = codes;
         this.chunkedCodes = (int) (layout.chunkedBytes() * 8 / quantizer.bits());
@@ -406,7 +404,7 @@ public final class IntGroupedLinear implements QuantizedLinear {
     @Override
     public long residentBytes() {
         long perGroup = quantizer.symmetric() ? 4 : 5;
-        return rows * rowBytes + (long) rows * groups * perGroup;
+        return layout.byteSize() + (long) rows * groups * perGroup;
     }
 
     @Override

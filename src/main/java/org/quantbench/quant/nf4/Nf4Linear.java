@@ -52,7 +52,6 @@ public final class Nf4Linear implements QuantizedLinear {
     private final int cols;
     private final int blockSize;
     private final int blocksPerRow;
-    private final long rowBytes;
     private final boolean doubleQuant;
     private final RowInterleave layout;
     /** The codes in {@link #layout}. */
@@ -68,7 +67,6 @@ public final class Nf4Linear implements QuantizedLinear {
         this.cols = cols;
         this.blockSize = blockSize;
         this.blocksPerRow = blocksPerRow(cols, blockSize);
-        this.rowBytes = rowBytes(cols);
         this.doubleQuant = doubleQuant;
         this.layout = layoutOf(rows, cols);
         this.qweight = qweight;
@@ -266,7 +264,7 @@ public final class Nf4Linear implements QuantizedLinear {
     @Override
     public double bitsPerWeight() {
         long blocks = (long) rows * blocksPerRow;
-        double bits = 8.0 * rows * rowBytes;
+        double bits = 8.0 * layout.byteSize();
         if (doubleQuant) {
             bits += 8.0 * blocks + 32.0 * ((blocks + NESTED_BLOCK_SIZE - 1) / NESTED_BLOCK_SIZE) + 32.0;
         } else {
