@@ -52,6 +52,8 @@ final class ForwardPass {
 
     int maxTokens() { return maxTokens; }
 
+    ComputePool pool() { return pool; }
+
     /**
      * Runs {@code tokens[off .. off+n)}; token t goes to {@code caches[t]} at {@code positions[t]} and attends to
      * that cache's positions up to its own. Logits of tokens [logitsFrom, n) land in {@link #logits}, one row each.

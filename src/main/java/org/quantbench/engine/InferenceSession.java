@@ -63,6 +63,12 @@ public final class InferenceSession {
     /** Positions a sequence may reach (the model's window for this session). */
     public int capacity() { return capacity; }
 
+    /** Tokens one forward step runs: a {@link #forward} of at most this many hands the sink one block of logits. */
+    public int maxBlock() { return pass.maxTokens(); }
+
+    /** The threads the forward pass runs on, for work on its logits. */
+    public ComputePool pool() { return pass.pool(); }
+
     /** Cache slots, trunk and branches together, that one {@link #forwardBranches} step may fill. */
     public int slots() { return cache.capacity; }
 

@@ -3,6 +3,7 @@ package org.quantbench.eval.kld;
 import org.quantbench.engine.InferenceSession;
 import org.quantbench.eval.LogProbs;
 import org.quantbench.eval.PerplexityResult;
+import org.quantbench.tensor.ComputePool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,22 +20,38 @@ public final class KldEvaluator {
 
     private KldEvaluator() {}
 
-    /** Receives the logits predicting scored token {@code index} (counted over all windows), whose id is {@code target}. */
+    /**
+     * The scored tokens of one forward step, in order: the j-th has index {@code first + j} (counted over all
+     * windows), token id {@code targets[j]} and its logits at {@code logits[offsets[j]]}, valid until the next step.
+     */
+    private record Block(long first, int count, int[] targets, float[] logits, int[] offsets) {}
+
     @FunctionalInterface
-    private interface ScoredSink {
-        void accept(long index, int target, float[] logits, int off) throws IOException;
+    private interface BlockSink {
+        void accept(Block block) throws IOException;
     }
 
     /** Runs the base model over the windows and writes its top-k distributions to {@code file}, atomically. */
     public static void writeBase(InferenceSession base, TokenWindows windows, String key, Path file) {
         int vocab = base.model().config().vocabSize();
         int k = Math.min(TOP_K, vocab);
-        float[] logProbs = new float[k];
-        boolean[] scratch = new boolean[vocab];
-        BaseLogitsFile.Writer.write(file, key, k, vocab, windows.scoredTokens(), out -> run(base, windows, done -> { }, (index, target, logits, off) -> {
-            int[] ids = TopLogits.topK(logits, off, vocab, k);
-            float rest = TopLogits.summarize(logits, off, vocab, ids, logProbs, scratch);
-            out.record(target, rest, LogProbs.of(logits, off, vocab, target), ids, logProbs);
+        BaseLogitsFile.Writer.write(file, key, k, vocab, windows.scoredTokens(), out -> run(base, windows, done -> { }, b -> {
+            int[][] ids = new int[b.count()][];
+            float[][] logProbs = new float[b.count()][k];
+            float[] rest = new float[b.count()];
+            double[] targetLogProb = new double[b.count()];
+            inParts(base.pool(), b.count(), vocab, (from, to) -> {
+                boolean[] scratch = new boolean[vocab];
+                for (int j = from; j < to; j++) {
+                    LogProbs.Row row = LogProbs.Row.of(b.logits(), b.offsets()[j], vocab);
+                    ids[j] = TopLogits.topK(b.logits(), b.offsets()[j], vocab, k);
+                    rest[j] = TopLogits.summarize(b.logits(), b.offsets()[j], vocab, row.logSumExp(), ids[j], logProbs[j], scratch);
+                    targetLogProb[j] = row.logProb(b.targets()[j]);
+                }
+            });
+            for (int j = 0; j < b.count(); j++) {
+                out.record(b.targets()[j], rest[j], targetLogProb[j], ids[j], logProbs[j]);
+            }
         }));
     }
 
@@ -59,12 +76,6 @@ public final class KldEvaluator {
             throw new IllegalArgumentException(n + " scored tokens is more than one comparison holds");
         }
         double[] kls = new double[(int) n];
-        int[] ids = new int[k];
-        float[] logP = new float[k];
-        float[] logQ = new float[k];
-        float[] restP = new float[1];
-        double[] baseTarget = new double[1];
-        boolean[] scratch = new boolean[vocab];
         long[] agree = {0};
         double[] nllDiff = {0};
         double[] nllBase = {0};
@@ -75,17 +86,37 @@ public final class KldEvaluator {
                 nllModel[0] += windowNll[0];
                 windowNll[0] = 0;
                 windowDone.accept(done);
-            }, (index, target, logits, off) -> {
-                base.read(index, target, ids, logP, restP, baseTarget);
-                float restQ = TopLogits.summarize(logits, off, vocab, ids, logQ, scratch);
-                kls[(int) index] = TopLogits.kl(logP, restP[0], logQ, restQ);
-                if (TopLogits.argmax(logits, off, vocab) == ids[0]) {
-                    agree[0]++;
+            }, b -> {
+                boolean[] agrees = new boolean[b.count()];
+                double[] model = new double[b.count()];
+                double[] baseTarget = new double[b.count()];
+                inParts(session.pool(), b.count(), vocab, (from, to) -> {
+                    int[] ids = new int[k];
+                    float[] logP = new float[k];
+                    float[] logQ = new float[k];
+                    float[] restP = new float[1];
+                    double[] target = new double[1];
+                    boolean[] scratch = new boolean[vocab];
+                    for (int j = from; j < to; j++) {
+                        long index = b.first() + j;
+                        base.read(index, b.targets()[j], ids, logP, restP, target);
+                        LogProbs.Row row = LogProbs.Row.of(b.logits(), b.offsets()[j], vocab);
+                        float restQ = TopLogits.summarize(b.logits(), b.offsets()[j], vocab, row.logSumExp(), ids, logQ, scratch);
+                        kls[(int) index] = TopLogits.kl(logP, restP[0], logQ, restQ);
+                        agrees[j] = row.argmax() == ids[0];
+                        model[j] = row.logProb(b.targets()[j]);
+                        baseTarget[j] = target[0];
+                    }
+                });
+                // sums in token order, so the totals do not depend on the thread count
+                for (int j = 0; j < b.count(); j++) {
+                    if (agrees[j]) {
+                        agree[0]++;
+                    }
+                    windowNll[0] -= model[j];
+                    nllDiff[0] += baseTarget[j] - model[j];
+                    nllBase[0] -= baseTarget[j];
                 }
-                double model = LogProbs.of(logits, off, vocab, target);
-                windowNll[0] -= model;
-                nllDiff[0] += baseTarget[0] - model;
-                nllBase[0] -= baseTarget[0];
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -120,32 +151,55 @@ public final class KldEvaluator {
                 + windows.definition().describe() + "; top-1 agreement = same argmax; ln(PPL_model/PPL_base) on the same tokens";
     }
 
+    /** Splits tokens [0, count) of a block into one contiguous part per thread; each token costs a few vocab passes. */
+    private static void inParts(ComputePool pool, int count, int vocab, PartBody body) {
+        int parts = Math.min(pool.threads(), count);
+        pool.forEach(parts, 4L * vocab * (count / parts), p -> body.run(p * count / parts, (p + 1) * count / parts));
+    }
+
+    @FunctionalInterface
+    private interface PartBody {
+        void run(int from, int to);
+    }
+
+    /** Runs every window one forward step at a time and hands each step's scored tokens to {@code sink}. */
     private static void run(InferenceSession session, TokenWindows windows, java.util.function.IntConsumer windowDone,
-                            ScoredSink sink) throws IOException {
+                            BlockSink sink) throws IOException {
         if (windows.definition().contextLength() > session.capacity()) {
             throw new IllegalArgumentException("context " + windows.definition().contextLength() + " exceeds the session's "
                     + session.capacity() + " positions");
         }
+        int step = session.maxBlock();
+        int[] targets = new int[step];
+        int[] offsets = new int[step];
         long index = 0;
         int done = 0;
         for (TokenWindows.Window w : windows.windows()) {
             int[] input = windows.input(w);
             int[] doc = windows.documents().get(w.doc());
-            long base = index;
-            IOException[] failure = {null};
+            long windowFirst = index;
             session.rewind(0);
-            session.forward(input, 0, input.length, (i, logits, off) -> {
-                int target = windows.target(w, i);
-                if (target >= w.firstScored() && target < w.end() && failure[0] == null) {
-                    try {
-                        sink.accept(base + target - w.firstScored(), doc[target], logits, off);
-                    } catch (IOException e) {
-                        failure[0] = e;
+            for (int s = 0; s < input.length; s += step) {
+                int from = s;
+                int[] count = {0};
+                long[] first = {0};
+                float[][] logits = {null};
+                session.forward(input, s, Math.min(step, input.length - s), (i, l, off) -> {
+                    int target = windows.target(w, from + i);
+                    if (target >= w.firstScored() && target < w.end()) {
+                        long at = windowFirst + target - w.firstScored();
+                        if (count[0] == 0) {
+                            first[0] = at;
+                        }
+                        targets[count[0]] = doc[target];
+                        offsets[count[0]] = off;
+                        logits[0] = l;
+                        count[0]++;
                     }
+                });
+                if (count[0] > 0) {
+                    sink.accept(new Block(first[0], count[0], targets, logits[0], offsets));
                 }
-            });
-            if (failure[0] != null) {
-                throw failure[0];
             }
             index += w.scored();
             windowDone.accept(++done);

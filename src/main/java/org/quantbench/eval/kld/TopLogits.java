@@ -38,9 +38,10 @@ final class TopLogits {
     /**
      * Fills {@code logProbs[j] = log p(ids[j])} and returns {@code log(1 - sum_j p(ids[j]))}, computed over the other
      * tokens directly (no cancellation); negative infinity when {@code ids} cover the vocabulary.
+     *
+     * @param lse the row's {@link LogProbs.Row#logSumExp()}, which the caller has for its own log-probabilities
      */
-    static float summarize(float[] logits, int off, int vocab, int[] ids, float[] logProbs, boolean[] scratch) {
-        double lse = LogProbs.Row.of(logits, off, vocab).logSumExp();
+    static float summarize(float[] logits, int off, int vocab, double lse, int[] ids, float[] logProbs, boolean[] scratch) {
         for (int j = 0; j < ids.length; j++) {
             logProbs[j] = (float) (logits[off + ids[j]] - lse);
             scratch[ids[j]] = true;
@@ -63,17 +64,6 @@ final class TopLogits {
             scratch[id] = false;
         }
         return rest == 0 ? Float.NEGATIVE_INFINITY : (float) (restMax + Math.log(rest) - lse);
-    }
-
-    /** The first index of the largest logit. */
-    static int argmax(float[] logits, int off, int vocab) {
-        int best = 0;
-        for (int i = 1; i < vocab; i++) {
-            if (logits[off + i] > logits[off + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /**

@@ -109,6 +109,30 @@ class KldEvaluatorTest {
     }
 
     @Test
+    void resultsAndBaseFileDoNotDependOnThreadsOrStepSize(@TempDir Path dir) throws IOException {
+        try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(SharedData.require("models/stories260K/stories260K.bin"),
+                SharedData.require("models/stories260K/tok512.bin")); ComputePool one = new ComputePool(1);
+             ComputePool three = new ComputePool(3); Arena arena = Arena.ofShared()) {
+            Tokenizer tok = ckpt.tokenizer().orElseThrow();
+            LlamaModel model = LlamaModel.load(ckpt);
+            LlamaModel bf16 = LlamaModel.load(ckpt, new WideningLinearFactory(DType.BF16, arena));
+            // stride < context: windows whose first tokens are context only, split over steps of 7 and 48
+            TokenWindows windows = new TokenWindows(new PerplexityDefinition(96, 40, true, 200), stories(tok), tok.bosId());
+            int vocab = model.config().vocabSize();
+            BaseLogitsCache single = new BaseLogitsCache(dir.resolve("one"));
+            BaseLogitsCache parallel = new BaseLogitsCache(dir.resolve("three"));
+            try (BaseLogitsFile a = single.open("c".repeat(64), windows, vocab, () -> new InferenceSession(model, 96, 7, one));
+                 BaseLogitsFile b = parallel.open("c".repeat(64), windows, vocab, () -> new InferenceSession(model, 96, 48, three))) {
+                assertThat(Files.readAllBytes(b.path())).isEqualTo(Files.readAllBytes(a.path()));
+                KldResult slow = KldEvaluator.compare(new InferenceSession(bf16, 96, 7, one), windows, a);
+                KldResult fast = KldEvaluator.compare(new InferenceSession(bf16, 96, 48, three), windows, b);
+                assertThat(fast).isEqualTo(slow);
+                assertThat(slow.meanKld()).isPositive();
+            }
+        }
+    }
+
+    @Test
     void aDamagedOrMismatchedCacheFileIsRefused(@TempDir Path dir) throws IOException {
         try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(SharedData.require("models/stories260K/stories260K.bin"),
                 SharedData.require("models/stories260K/tok512.bin")); ComputePool pool = new ComputePool(1)) {

@@ -1,6 +1,7 @@
 package org.quantbench.eval.kld;
 
 import org.junit.jupiter.api.Test;
+import org.quantbench.eval.LogProbs;
 
 import java.util.SplittableRandom;
 
@@ -9,12 +10,16 @@ import static org.assertj.core.api.Assertions.within;
 
 class TopLogitsTest {
 
+    private static float summarize(float[] logits, int off, int vocab, int[] ids, float[] logProbs, boolean[] scratch) {
+        return TopLogits.summarize(logits, off, vocab, LogProbs.Row.of(logits, off, vocab).logSumExp(), ids, logProbs, scratch);
+    }
+
     @Test
     void topKIsLargestFirstWithTiesToTheLowerId() {
         float[] logits = {0f, 5f, 3f, 5f, -1f, 3f, 4f};
         assertThat(TopLogits.topK(logits, 0, 7, 4)).containsExactly(1, 3, 6, 2);
         assertThat(TopLogits.topK(logits, 0, 7, 7)).containsExactly(1, 3, 6, 2, 5, 0, 4);
-        assertThat(TopLogits.argmax(logits, 0, 7)).isEqualTo(1);
+        assertThat(LogProbs.Row.of(logits, 0, 7).argmax()).isEqualTo(1);
     }
 
     @Test
@@ -27,7 +32,7 @@ class TopLogitsTest {
         }
         int[] ids = TopLogits.topK(logits, 5, vocab, 8);
         float[] lp = new float[8];
-        float rest = TopLogits.summarize(logits, 5, vocab, ids, lp, new boolean[vocab]);
+        float rest = summarize(logits, 5, vocab, ids, lp, new boolean[vocab]);
         double z = 0;
         for (int i = 0; i < vocab; i++) {
             z += Math.exp(logits[5 + i]);
@@ -40,7 +45,7 @@ class TopLogitsTest {
         assertThat(Math.exp(rest)).isCloseTo(1 - top, within(1e-5));
         // the full vocabulary leaves no rest
         float[] all = new float[vocab];
-        assertThat(TopLogits.summarize(logits, 5, vocab, TopLogits.topK(logits, 5, vocab, vocab), all, new boolean[vocab]))
+        assertThat(summarize(logits, 5, vocab, TopLogits.topK(logits, 5, vocab, vocab), all, new boolean[vocab]))
                 .isEqualTo(Float.NEGATIVE_INFINITY);
     }
 
@@ -60,10 +65,10 @@ class TopLogitsTest {
             int[] ids = TopLogits.topK(p, 0, vocab, k);
             float[] lp = new float[k];
             float[] lq = new float[k];
-            float restP = TopLogits.summarize(p, 0, vocab, ids, lp, scratch);
-            float restQ = TopLogits.summarize(q, 0, vocab, ids, lq, scratch);
+            float restP = summarize(p, 0, vocab, ids, lp, scratch);
+            float restQ = summarize(q, 0, vocab, ids, lq, scratch);
             float[] lp2 = new float[k];
-            assertThat(TopLogits.kl(lp, restP, lp2, TopLogits.summarize(p, 0, vocab, ids, lp2, scratch))).isZero();
+            assertThat(TopLogits.kl(lp, restP, lp2, summarize(p, 0, vocab, ids, lp2, scratch))).isZero();
             double full = 0;
             double zp = 0;
             double zq = 0;
