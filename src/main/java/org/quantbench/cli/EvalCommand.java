@@ -70,7 +70,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--num-fewshot", paramLabel = "K", description = "Few-shot examples before each item (default 0). MMLU takes the first K of its dev split; other tasks draw K of their own items, the scored one excluded.")
     int numFewshot = 0;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Items scored concurrently, each on its own session (default 1). Scores do not depend on it.")
+    @Option(names = "--batch", paramLabel = "N", description = "Items scored concurrently, each on its own session and threads/N compute threads (default 1). Scores do not depend on it.")
     int batch = 1;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the results as lm-eval's results JSON, with a 'records' list carrying every number's provenance.")

@@ -60,10 +60,32 @@ public final class TaskRunner {
 
     /**
      * A runner on a model: sessions hold the task's longest input, at most the model's context (longer inputs are cut
-     * from the left, so a task without long inputs scores as it would with the full context).
+     * from the left, so a task without long inputs scores as it would with the full context). With {@code batch > 1}
+     * each worker runs its items on a pool of its own ({@code pool.threads() / batch} threads, at least one): an
+     * item's short forward steps then never wait for another worker's, nor hand slivers of work between threads.
      */
     public static TaskRunner onModel(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int batch) {
-        return new TaskRunner(tokenizer, demand -> new SessionScorer(session(model, demand, pool)), batch);
+        if (batch == 1) {
+            return new TaskRunner(tokenizer, demand -> new SessionScorer(session(model, demand, pool)), batch);
+        }
+        int threads = Math.max(1, pool.threads() / batch);
+        return new TaskRunner(tokenizer, demand -> {
+            ComputePool own = new ComputePool(threads);
+            return new PooledScorer(new SessionScorer(session(model, demand, own)), own);
+        }, batch);
+    }
+
+    /** A worker's scorer with the pool it owns, closed when the task is done. */
+    private record PooledScorer(SessionScorer scorer, ComputePool pool) implements LoglikelihoodScorer, AutoCloseable {
+        @Override
+        public List<Loglikelihood> score(List<EncodedRequest> requests) {
+            return scorer.score(requests);
+        }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
     }
 
     /** The session a scorer on {@code model} runs for a task with this demand. */
@@ -85,6 +107,7 @@ public final class TaskRunner {
         List<List<EncodedRequest>> encoded = new ArrayList<>(java.util.Collections.nCopies(picked.length, null));
         ItemScore[] scores = new ItemScore[picked.length];
         AtomicReference<String> error = new AtomicReference<>();
+        List<LoglikelihoodScorer> made = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService workers = Executors.newFixedThreadPool(batch)) {
             parallel(workers, picked.length, error, i -> {
                 try {
@@ -96,7 +119,11 @@ public final class TaskRunner {
             if (error.get() == null) {
                 Demand demand = demand(encoded);
                 AtomicInteger done = new AtomicInteger();
-                ThreadLocal<LoglikelihoodScorer> perThread = ThreadLocal.withInitial(() -> scorers.create(demand));
+                ThreadLocal<LoglikelihoodScorer> perThread = ThreadLocal.withInitial(() -> {
+                    LoglikelihoodScorer scorer = scorers.create(demand);
+                    made.add(scorer);
+                    return scorer;
+                });
                 parallel(workers, picked.length, error, i -> {
                     Doc doc = task.docs().get(picked[i]);
                     try {
@@ -109,6 +136,12 @@ public final class TaskRunner {
                         progress.itemDone(task.name(), d, picked.length);
                     }
                 });
+            }
+        } finally {
+            for (LoglikelihoodScorer scorer : made) {
+                if (scorer instanceof AutoCloseable c) {
+                    closeQuietly(c);
+                }
             }
         }
         List<ItemScore> scored = Arrays.stream(scores).takeWhile(s -> s != null).toList();
@@ -132,6 +165,14 @@ public final class TaskRunner {
             out.add(encode(encoder, prompts.requests(index)));
         }
         return out;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release a task worker: " + e.getMessage(), e);
+        }
     }
 
     private static String where(Task task, int index) {

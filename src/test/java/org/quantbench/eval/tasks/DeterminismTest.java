@@ -13,7 +13,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Per-choice log-likelihoods are bit-for-bit the same for batch 1 and 8 and for 1 and 2 compute threads. */
+/** Per-choice log-likelihoods are bit-for-bit the same for batch 1, 2 and 8 and for 1, 2 and 4 compute threads. */
 class DeterminismTest {
 
     private static TaskResult run(Task task, int shots, int threads, int batch) {
@@ -49,7 +49,25 @@ class DeterminismTest {
             assertSameScores(reference, run(task, 1, 1, 8));
             assertSameScores(reference, run(task, 1, 2, 1));
             assertSameScores(reference, run(task, 1, 2, 8));
+            // two workers with two threads of their own each
+            assertSameScores(reference, run(task, 1, 4, 2));
         }
+    }
+
+    @Test
+    void workersReleaseTheirOwnPoolsWhenTheTaskIsDone() throws InterruptedException {
+        Task arc = TaskCatalog.resolve("arc_easy", SharedData.require("data")).getFirst();
+        long before = computeThreads();
+        run(arc, 0, 4, 2);
+        for (int i = 0; i < 100 && computeThreads() > before; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(computeThreads()).isEqualTo(before);
+    }
+
+    private static long computeThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("quantbench-compute-")).count();
     }
 
     @Test
