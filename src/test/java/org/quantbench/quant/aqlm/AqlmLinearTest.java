@@ -47,6 +47,15 @@ class AqlmLinearTest {
         LinearContractAssertions.assertKernelContract(lin, x, LinearContractAssertions.widen(x));
     }
 
+    /** Steps of many tokens: lanes in several blocks (four at a time, then the rest), each token equal to its GEMV. */
+    @ParameterizedTest(name = "{0}x{1} rows {2} cols {3} tokens {4}")
+    @CsvSource({"1,16,13,24,77", "1,16,7,520,40", "1,16,3,8,64", "2,8,13,24,77", "2,8,400,24,40"})
+    void longStepsMatchTheReferenceAndEachTokenAlone(int m, int b, int rows, int cols, int tokens) {
+        AqlmLinear lin = random(new AqlmScheme(m, b), rows, cols, 17L * rows + cols + tokens);
+        float[] x = LinearContractAssertions.activations(tokens, cols, rows + 5L * cols);
+        LinearContractAssertions.assertKernelContract(lin, x, LinearContractAssertions.widen(x));
+    }
+
     @Test
     void dequantizedRowIsTheScaledSumOfCodewords() {
         Random rnd = new Random(3);
