@@ -9,7 +9,7 @@ import org.quantbench.eval.kld.BaseLogitsCache;
 import org.quantbench.eval.kld.BaseLogitsFile;
 import org.quantbench.eval.kld.KldEvaluator;
 import org.quantbench.eval.kld.KldResult;
-import org.quantbench.eval.kld.TokenWindows;
+import org.quantbench.eval.TokenWindows;
 import org.quantbench.eval.results.EvalRecords;
 import org.quantbench.eval.results.ModelIdentity;
 import org.quantbench.eval.results.RunSettings;

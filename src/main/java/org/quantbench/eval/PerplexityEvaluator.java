@@ -2,10 +2,15 @@ package org.quantbench.eval;
 
 import org.quantbench.engine.InferenceSession;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalInt;
 
-/** Token perplexity of tokenized documents under a {@link PerplexityDefinition}. */
+/**
+ * Token perplexity of tokenized documents under a {@link PerplexityDefinition}, over the windows of
+ * {@link TokenWindows}; each step's log-probabilities are computed on the session's threads and summed in token order.
+ */
 public final class PerplexityEvaluator {
     private final InferenceSession session;
     private final PerplexityDefinition definition;
@@ -33,45 +38,32 @@ public final class PerplexityEvaluator {
      *                   {@link java.util.concurrent.CancellationException}) to stop between windows
      */
     public PerplexityResult evaluate(List<int[]> documents, java.util.function.IntConsumer windowDone) {
-        double nll = 0;
-        long scored = 0;
-        int windows = 0;
-        for (int[] all : documents) {
-            int[] doc = definition.maxTokens() > 0 && all.length > definition.maxTokens()
-                    ? java.util.Arrays.copyOf(all, definition.maxTokens()) : all;
-            int lead = definition.bos() ? 1 : 0;
-            int span = definition.contextLength() - lead;
-            int scoredUpTo = 0;  // first document index not yet scored
-            for (int s = 0; end(s, span, doc.length) > Math.max(scoredUpTo, s + 1 - lead); s += definition.stride()) {
-                int start = s;
-                int end = end(start, span, doc.length);
-                int[] window = new int[lead + end - start];
-                if (lead == 1) {
-                    window[0] = bosId.getAsInt();
-                }
-                System.arraycopy(doc, start, window, lead, end - start);
-                // Without BOS a window's first token has no context, so it is never scored.
-                int firstScored = Math.max(scoredUpTo, start + 1 - lead);
-                double[] sum = {0};
-                session.rewind(0);
-                session.forward(window, 0, window.length, (i, logits, off) -> {
-                    int target = start + i - lead + 1;  // document index predicted by window position i
-                    if (target >= firstScored && target < end) {
-                        sum[0] -= LogProbs.of(logits, off, session.model().config().vocabSize(), doc[target]);
+        TokenWindows windows = new TokenWindows(definition, documents, bosId);
+        int vocab = session.model().config().vocabSize();
+        double[] nll = {0};
+        double[] windowSum = {0};
+        try {
+            ScoredSteps.run(session, windows, done -> {
+                nll[0] += windowSum[0];
+                windowSum[0] = 0;
+                windowDone.accept(done);
+            }, b -> {
+                double[] logProbs = new double[b.count()];
+                ScoredSteps.inParts(session.pool(), b.count(), vocab, (from, to) -> {
+                    for (int j = from; j < to; j++) {
+                        logProbs[j] = LogProbs.of(b.logits(), b.offsets()[j], vocab, b.targets()[j]);
                     }
                 });
-                nll += sum[0];
-                scored += end - firstScored;
-                scoredUpTo = end;
-                windows++;
-                windowDone.accept(windows);
-            }
+                // summed in token order, so the total does not depend on the thread count
+                for (double lp : logProbs) {
+                    windowSum[0] -= lp;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        double mean = scored == 0 ? Double.NaN : nll / scored;
-        return new PerplexityResult(Math.exp(mean), mean, scored, windows, documents.size(), definition);
-    }
-
-    private static int end(int start, int span, int length) {
-        return Math.min(start + span, length);
+        long scored = windows.scoredTokens();
+        double mean = scored == 0 ? Double.NaN : nll[0] / scored;
+        return new PerplexityResult(Math.exp(mean), mean, scored, windows.windows().size(), documents.size(), definition);
     }
 }

@@ -59,4 +59,22 @@ class PerplexityEvaluatorTest {
             assertThat(b.meanNll()).isCloseTo(withBos / 15, within(1e-6));
         }
     }
+
+    @Test
+    void resultDoesNotDependOnThreadsOrStepSize() {
+        try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(SharedData.require("models/stories260K/stories260K.bin"),
+                SharedData.require("models/stories260K/tok512.bin")); ComputePool one = new ComputePool(1);
+             ComputePool three = new ComputePool(3)) {
+            LlamaModel model = LlamaModel.load(ckpt);
+            List<int[]> docs = List.of(new SplittableRandom(4).ints(300, 3, 512).toArray(),
+                    new SplittableRandom(5).ints(70, 3, 512).toArray());
+            PerplexityDefinition def = new PerplexityDefinition(96, 40, true, 0);
+            PerplexityResult slow = new PerplexityEvaluator(new InferenceSession(model, 96, 7, one), def, OptionalInt.of(1))
+                    .evaluate(docs);
+            PerplexityResult fast = new PerplexityEvaluator(new InferenceSession(model, 96, 64, three), def, OptionalInt.of(1))
+                    .evaluate(docs);
+            assertThat(fast).isEqualTo(slow);
+            assertThat(slow.scoredTokens()).isEqualTo(370);
+        }
+    }
 }

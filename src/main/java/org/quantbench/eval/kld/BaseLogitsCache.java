@@ -3,6 +3,7 @@ package org.quantbench.eval.kld;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.quantbench.engine.InferenceSession;
+import org.quantbench.eval.TokenWindows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,7 +3,8 @@ package org.quantbench.eval.kld;
 import org.quantbench.engine.InferenceSession;
 import org.quantbench.eval.LogProbs;
 import org.quantbench.eval.PerplexityResult;
-import org.quantbench.tensor.ComputePool;
+import org.quantbench.eval.ScoredSteps;
+import org.quantbench.eval.TokenWindows;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,27 +21,16 @@ public final class KldEvaluator {
 
     private KldEvaluator() {}
 
-    /**
-     * The scored tokens of one forward step, in order: the j-th has index {@code first + j} (counted over all
-     * windows), token id {@code targets[j]} and its logits at {@code logits[offsets[j]]}, valid until the next step.
-     */
-    private record Block(long first, int count, int[] targets, float[] logits, int[] offsets) {}
-
-    @FunctionalInterface
-    private interface BlockSink {
-        void accept(Block block) throws IOException;
-    }
-
     /** Runs the base model over the windows and writes its top-k distributions to {@code file}, atomically. */
     public static void writeBase(InferenceSession base, TokenWindows windows, String key, Path file) {
         int vocab = base.model().config().vocabSize();
         int k = Math.min(TOP_K, vocab);
-        BaseLogitsFile.Writer.write(file, key, k, vocab, windows.scoredTokens(), out -> run(base, windows, done -> { }, b -> {
+        BaseLogitsFile.Writer.write(file, key, k, vocab, windows.scoredTokens(), out -> ScoredSteps.run(base, windows, done -> { }, b -> {
             int[][] ids = new int[b.count()][];
             float[][] logProbs = new float[b.count()][k];
             float[] rest = new float[b.count()];
             double[] targetLogProb = new double[b.count()];
-            inParts(base.pool(), b.count(), vocab, (from, to) -> {
+            ScoredSteps.inParts(base.pool(), b.count(), vocab, (from, to) -> {
                 boolean[] scratch = new boolean[vocab];
                 for (int j = from; j < to; j++) {
                     LogProbs.Row row = LogProbs.Row.of(b.logits(), b.offsets()[j], vocab);
@@ -82,7 +72,7 @@ public final class KldEvaluator {
         double[] nllModel = {0};
         double[] windowNll = {0};
         try {
-            run(session, windows, done -> {
+            ScoredSteps.run(session, windows, done -> {
                 nllModel[0] += windowNll[0];
                 windowNll[0] = 0;
                 windowDone.accept(done);
@@ -90,7 +80,7 @@ public final class KldEvaluator {
                 boolean[] agrees = new boolean[b.count()];
                 double[] model = new double[b.count()];
                 double[] baseTarget = new double[b.count()];
-                inParts(session.pool(), b.count(), vocab, (from, to) -> {
+                ScoredSteps.inParts(session.pool(), b.count(), vocab, (from, to) -> {
                     int[] ids = new int[k];
                     float[] logP = new float[k];
                     float[] logQ = new float[k];
@@ -149,60 +139,5 @@ public final class KldEvaluator {
         return "KL(P_base || P_model) per scored token, natural log, over the base's top " + k
                 + " tokens plus one bucket for the rest (a lower bound of the full KL); tokens and windows of "
                 + windows.definition().describe() + "; top-1 agreement = same argmax; ln(PPL_model/PPL_base) on the same tokens";
-    }
-
-    /** Splits tokens [0, count) of a block into one contiguous part per thread; each token costs a few vocab passes. */
-    private static void inParts(ComputePool pool, int count, int vocab, PartBody body) {
-        int parts = Math.min(pool.threads(), count);
-        pool.forEach(parts, 4L * vocab * (count / parts), p -> body.run(p * count / parts, (p + 1) * count / parts));
-    }
-
-    @FunctionalInterface
-    private interface PartBody {
-        void run(int from, int to);
-    }
-
-    /** Runs every window one forward step at a time and hands each step's scored tokens to {@code sink}. */
-    private static void run(InferenceSession session, TokenWindows windows, java.util.function.IntConsumer windowDone,
-                            BlockSink sink) throws IOException {
-        if (windows.definition().contextLength() > session.capacity()) {
-            throw new IllegalArgumentException("context " + windows.definition().contextLength() + " exceeds the session's "
-                    + session.capacity() + " positions");
-        }
-        int step = session.maxBlock();
-        int[] targets = new int[step];
-        int[] offsets = new int[step];
-        long index = 0;
-        int done = 0;
-        for (TokenWindows.Window w : windows.windows()) {
-            int[] input = windows.input(w);
-            int[] doc = windows.documents().get(w.doc());
-            long windowFirst = index;
-            session.rewind(0);
-            for (int s = 0; s < input.length; s += step) {
-                int from = s;
-                int[] count = {0};
-                long[] first = {0};
-                float[][] logits = {null};
-                session.forward(input, s, Math.min(step, input.length - s), (i, l, off) -> {
-                    int target = windows.target(w, from + i);
-                    if (target >= w.firstScored() && target < w.end()) {
-                        long at = windowFirst + target - w.firstScored();
-                        if (count[0] == 0) {
-                            first[0] = at;
-                        }
-                        targets[count[0]] = doc[target];
-                        offsets[count[0]] = off;
-                        logits[0] = l;
-                        count[0]++;
-                    }
-                });
-                if (count[0] > 0) {
-                    sink.accept(new Block(first[0], count[0], targets, logits[0], offsets));
-                }
-            }
-            index += w.scored();
-            windowDone.accept(++done);
-        }
     }
 }

@@ -2,7 +2,7 @@ package org.quantbench.workbench.measure;
 
 import org.quantbench.eval.PerplexityDefinition;
 import org.quantbench.eval.TextDocuments;
-import org.quantbench.eval.kld.TokenWindows;
+import org.quantbench.eval.TokenWindows;
 import org.quantbench.model.tokenizer.Tokenizer;
 
 import java.nio.file.Path;

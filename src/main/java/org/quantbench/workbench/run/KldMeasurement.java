@@ -7,7 +7,7 @@ import org.quantbench.eval.kld.BaseLogitsCache;
 import org.quantbench.eval.kld.BaseLogitsFile;
 import org.quantbench.eval.kld.KldEvaluator;
 import org.quantbench.eval.kld.KldResult;
-import org.quantbench.eval.kld.TokenWindows;
+import org.quantbench.eval.TokenWindows;
 import org.quantbench.eval.results.DataFile;
 import org.quantbench.workbench.config.PerplexitySettings;
 import org.quantbench.workbench.measure.TextScoring;

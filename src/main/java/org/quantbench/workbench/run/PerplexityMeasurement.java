@@ -6,7 +6,7 @@ import org.quantbench.engine.InferenceSession;
 import org.quantbench.eval.PerplexityDefinition;
 import org.quantbench.eval.PerplexityEvaluator;
 import org.quantbench.eval.PerplexityResult;
-import org.quantbench.eval.kld.TokenWindows;
+import org.quantbench.eval.TokenWindows;
 import org.quantbench.eval.results.DataFile;
 import org.quantbench.workbench.config.PerplexitySettings;
 import org.quantbench.workbench.measure.TextScoring;

@@ -9,6 +9,7 @@ import org.quantbench.eval.PerplexityDefinition;
 import org.quantbench.eval.PerplexityEvaluator;
 import org.quantbench.eval.PerplexityResult;
 import org.quantbench.eval.TextDocuments;
+import org.quantbench.eval.TokenWindows;
 import org.quantbench.model.llama2c.Llama2cCheckpoint;
 import org.quantbench.model.tokenizer.Tokenizer;
 import org.quantbench.tensor.ComputePool;

@@ -1,6 +1,5 @@
-package org.quantbench.eval.kld;
+package org.quantbench.eval;
 
-import org.quantbench.eval.PerplexityDefinition;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,7 +7,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The windows and scored tokens of a {@link PerplexityDefinition}, as {@link org.quantbench.eval.PerplexityEvaluator}
+ * The windows and scored tokens of a {@link PerplexityDefinition}, as {@link PerplexityEvaluator}
  * walks them: documents cut to {@code maxTokens}, windows of {@code contextLength} tokens every {@code stride} tokens
  * (BOS first when the definition asks), each token scored once, by the first window that gives it context.
  */
