@@ -1,6 +1,5 @@
 package org.quantbench.eval;
 
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

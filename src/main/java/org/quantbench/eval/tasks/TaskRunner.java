@@ -140,7 +140,7 @@ public final class TaskRunner {
         } finally {
             for (LoglikelihoodScorer scorer : made) {
                 if (scorer instanceof AutoCloseable c) {
-                    closeQuietly(c);
+                    release(c);
                 }
             }
         }
@@ -167,7 +167,7 @@ public final class TaskRunner {
         return out;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    private static void release(AutoCloseable c) {
         try {
             c.close();
         } catch (Exception e) {
