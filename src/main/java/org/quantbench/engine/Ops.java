@@ -16,19 +16,20 @@ final class Ops {
 
     /** {@code out[t] = weight * in[inOff + t] / rms(in[inOff + t])} for each token row; out starts at 0. */
     static void rmsNorm(float[] in, int inOff, float[] weight, float[] out, int tokens, int dim, float eps) {
-        rmsNorm(in, inOff, weight, out, tokens, dim, eps, Numerics.EXACT);
+        rmsNorm(in, inOff, weight, out, 0, tokens, dim, eps, Numerics.EXACT);
     }
 
     /**
-     * As above; {@link Numerics#LLAMA_CPP} sums the float squares in double and takes {@code 1 / sqrt} of the float
-     * mean in float, as ggml does.
+     * As above, the rows written from {@code outOff}; {@link Numerics#LLAMA_CPP} sums the float squares in double and
+     * takes {@code 1 / sqrt} of the float mean in float, as ggml does.
      */
-    static void rmsNorm(float[] in, int inOff, float[] weight, float[] out, int tokens, int dim, float eps, Numerics numerics) {
+    static void rmsNorm(float[] in, int inOff, float[] weight, float[] out, int outOff, int tokens, int dim, float eps,
+                        Numerics numerics) {
         for (int t = 0; t < tokens; t++) {
             int o = inOff + t * dim;
             float scale = numerics == Numerics.LLAMA_CPP ? ggmlRmsScale(in, o, dim, eps) : rmsScale(in, o, dim, eps);
             for (int i = 0; i < dim; i++) {
-                out[t * dim + i] = weight[i] * (scale * in[o + i]);
+                out[outOff + t * dim + i] = weight[i] * (scale * in[o + i]);
             }
         }
     }
@@ -59,14 +60,19 @@ final class Ops {
     }
 
     static void addInPlace(float[] acc, float[] add, int n) {
-        for (int i = 0; i < n; i++) {
+        addInPlace(acc, add, 0, n);
+    }
+
+    /** {@code acc[i] += add[i]} for i in [from, to). */
+    static void addInPlace(float[] acc, float[] add, int from, int to) {
+        for (int i = from; i < to; i++) {
             acc[i] += add[i];
         }
     }
 
-    /** {@code gate = silu(gate) * up}. */
-    static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+    /** {@code gate = silu(gate) * up} on [from, to). */
+    static void swiglu(float[] gate, float[] up, int from, int to) {
+        for (int i = from; i < to; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
