@@ -115,7 +115,8 @@ final class ForwardPass {
             layer.gate().forward(xb, hb, n, pool);
             layer.up().forward(xb, hb2, n, pool);
             int hidden = c.hiddenDim();
-            perTokens(n, 8L * hidden, (t0, t1) -> Ops.swiglu(hb, hb2, t0 * hidden, t1 * hidden));
+            // element-wise steps on token ranges: tokens are independent, so the split does not change a result
+            pool.forRanges(n, 8L * hidden, (t0, t1) -> Ops.swiglu(hb, hb2, t0 * hidden, t1 * hidden));
             layer.down().forward(hb, xb, n, pool);
             addResidual(n);
         }
@@ -126,32 +127,17 @@ final class ForwardPass {
         }
     }
 
-    /** Work on tokens [t0, t1) of a step. */
-    @FunctionalInterface
-    private interface TokenRange {
-        void run(int t0, int t1);
-    }
-
-    /**
-     * Splits tokens [0, n) into one contiguous range per thread; for the element-wise steps, whose tokens are
-     * independent, so the result is the same however the tokens are split (small steps run on the caller).
-     */
-    private void perTokens(int n, long workPerToken, TokenRange body) {
-        int parts = Math.min(pool.threads(), n);
-        pool.forEach(parts, workPerToken * ((n + parts - 1) / parts), p -> body.run(p * n / parts, (p + 1) * n / parts));
-    }
-
     /** {@code xb} rows 0..n = the normed rows {@code from .. from+n} of {@code x}. */
     private void rmsNorm(float[] weight, int from, int n) {
         int dim = c.dim();
-        perTokens(n, 3L * dim, (t0, t1) -> Ops.rmsNorm(x, (from + t0) * dim, weight, xb, t0 * dim, t1 - t0, dim,
+        pool.forRanges(n, 3L * dim, (t0, t1) -> Ops.rmsNorm(x, (from + t0) * dim, weight, xb, t0 * dim, t1 - t0, dim,
                 c.normEps(), model.numerics()));
     }
 
     /** {@code x += xb} over n token rows. */
     private void addResidual(int n) {
         int dim = c.dim();
-        perTokens(n, dim, (t0, t1) -> Ops.addInPlace(x, xb, t0 * dim, t1 * dim));
+        pool.forRanges(n, dim, (t0, t1) -> Ops.addInPlace(x, xb, t0 * dim, t1 * dim));
     }
 
     private void store(float[] src, int srcOff, float[] cache, int cacheOff) {

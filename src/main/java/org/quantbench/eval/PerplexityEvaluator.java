@@ -49,7 +49,7 @@ public final class PerplexityEvaluator {
                 windowDone.accept(done);
             }, b -> {
                 double[] logProbs = new double[b.count()];
-                ScoredSteps.inParts(session.pool(), b.count(), vocab, (from, to) -> {
+                session.pool().forRanges(b.count(), 4L * vocab, (from, to) -> {
                     for (int j = from; j < to; j++) {
                         logProbs[j] = LogProbs.of(b.logits(), b.offsets()[j], vocab, b.targets()[j]);
                     }

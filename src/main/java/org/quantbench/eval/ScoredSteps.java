@@ -1,7 +1,6 @@
 package org.quantbench.eval;
 
 import org.quantbench.engine.InferenceSession;
-import org.quantbench.tensor.ComputePool;
 
 import java.io.IOException;
 import java.util.function.IntConsumer;
@@ -24,12 +23,6 @@ public final class ScoredSteps {
     @FunctionalInterface
     public interface BlockSink {
         void accept(Block block) throws IOException;
-    }
-
-    /** Work on tokens [from, to) of a block. */
-    @FunctionalInterface
-    public interface PartBody {
-        void run(int from, int to);
     }
 
     /**
@@ -76,12 +69,5 @@ public final class ScoredSteps {
             index += w.scored();
             windowDone.accept(++done);
         }
-    }
-
-    /** Splits tokens [0, count) of a block into one contiguous part per thread of {@code pool}. */
-    public static void inParts(ComputePool pool, int count, int vocab, PartBody body) {
-        int parts = Math.min(pool.threads(), count);
-        // each token costs a few passes over the vocabulary
-        pool.forEach(parts, 4L * vocab * (count / parts), p -> body.run(p * count / parts, (p + 1) * count / parts));
     }
 }

@@ -104,6 +104,25 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
+    /** Work on items [from, to) of a range split by {@link #forRanges}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * Splits items [0, n) into one contiguous range per thread and runs them as {@link #forEach(int, long,
+     * IntConsumer)} does (on the caller when the whole job is small): for work whose items are independent, so the
+     * result is the same however they are split.
+     */
+    public void forRanges(int n, long workPerItem, RangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        int parts = Math.min(threads, n);
+        forEach(parts, workPerItem * ((n + parts - 1) / parts), p -> body.run(p * n / parts, (p + 1) * n / parts));
+    }
+
     @Override
     public void close() {
         closed = true;

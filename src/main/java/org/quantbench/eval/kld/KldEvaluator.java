@@ -30,7 +30,7 @@ public final class KldEvaluator {
             float[][] logProbs = new float[b.count()][k];
             float[] rest = new float[b.count()];
             double[] targetLogProb = new double[b.count()];
-            ScoredSteps.inParts(base.pool(), b.count(), vocab, (from, to) -> {
+            base.pool().forRanges(b.count(), 4L * vocab, (from, to) -> {
                 boolean[] scratch = new boolean[vocab];
                 for (int j = from; j < to; j++) {
                     LogProbs.Row row = LogProbs.Row.of(b.logits(), b.offsets()[j], vocab);
@@ -80,7 +80,7 @@ public final class KldEvaluator {
                 boolean[] agrees = new boolean[b.count()];
                 double[] model = new double[b.count()];
                 double[] baseTarget = new double[b.count()];
-                ScoredSteps.inParts(session.pool(), b.count(), vocab, (from, to) -> {
+                session.pool().forRanges(b.count(), 4L * vocab, (from, to) -> {
                     int[] ids = new int[k];
                     float[] logP = new float[k];
                     float[] logQ = new float[k];
